@@ -1,0 +1,5 @@
+package dev.cumsum.transaction.history;
+
+/** Outcome of storing one batch: every record is either newly inserted or already stored. */
+record BatchResult(int inserted, int duplicates) {
+}

@@ -1,0 +1,168 @@
+package dev.cumsum.transaction.history;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
+import com.mongodb.WriteConcern;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Repository;
+
+import static dev.cumsum.transaction.history.RecordDocuments.ID;
+import static dev.cumsum.transaction.history.RecordDocuments.POD;
+import static dev.cumsum.transaction.history.RecordDocuments.RECEIVED_AT;
+
+/** The request history collection: idempotent batch inserts, lookups, pages and totals. */
+@Repository
+class HistoryRepository {
+
+	private static final Logger log = LoggerFactory.getLogger(HistoryRepository.class);
+
+	private static final int DUPLICATE_KEY = 11000;
+
+	static final String TTL_INDEX = "received_at_ttl";
+
+	private static final Bson NEWEST_FIRST = Sorts.orderBy(Sorts.descending(RECEIVED_AT), Sorts.descending(ID));
+
+	private final MongoTemplate mongo;
+
+	private final HistoryProperties properties;
+
+	private final MongoCollection<Document> writes;
+
+	HistoryRepository(MongoTemplate mongo, HistoryProperties properties) {
+		this.mongo = mongo;
+		this.properties = properties;
+		this.writes = collection().withWriteConcern(writeConcern(properties));
+	}
+
+	private MongoCollection<Document> collection() {
+		return this.mongo.getCollection(this.properties.collection());
+	}
+
+	static WriteConcern writeConcern(HistoryProperties properties) {
+		String w = properties.writeConcern();
+		WriteConcern concern = w.chars().allMatch(Character::isDigit) ? new WriteConcern(Integer.parseInt(w))
+				: new WriteConcern(w);
+		return concern.withJournal(properties.journal())
+			.withWTimeout(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Stores the documents with one unordered insertMany. Ids already stored are duplicates:
+	 * acknowledged, not stored again. Any other failure propagates, and the whole batch may be
+	 * retried because of the ids.
+	 */
+	BatchResult insert(List<Document> documents) {
+		if (documents.isEmpty()) {
+			return new BatchResult(0, 0);
+		}
+		try {
+			this.writes.insertMany(documents, new InsertManyOptions().ordered(false));
+			return new BatchResult(documents.size(), 0);
+		}
+		catch (MongoBulkWriteException ex) {
+			List<BulkWriteError> errors = ex.getWriteErrors();
+			boolean onlyDuplicates = ex.getWriteConcernError() == null
+					&& errors.stream().allMatch((error) -> error.getCode() == DUPLICATE_KEY);
+			if (!onlyDuplicates) {
+				throw ex;
+			}
+			return new BatchResult(documents.size() - errors.size(), errors.size());
+		}
+	}
+
+	Document find(String requestId) {
+		return collection().find(Filters.eq(ID, requestId)).first();
+	}
+
+	/** Newest first, without the value arrays (a page must stay small whatever the inputs were). */
+	Page page(int size, PageToken after) {
+		Bson filter = (after != null) ? Filters.or(Filters.lt(RECEIVED_AT, new Date(after.receivedAtMillis())),
+				Filters.and(Filters.eq(RECEIVED_AT, new Date(after.receivedAtMillis())),
+						Filters.lt(ID, after.requestId())))
+				: Filters.empty();
+		List<Document> found = collection().find(filter)
+			.projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
+			.sort(NEWEST_FIRST)
+			.limit(size + 1)
+			.into(new ArrayList<>());
+		if (found.size() <= size) {
+			return new Page(found, null);
+		}
+		List<Document> records = found.subList(0, size);
+		Document last = records.getLast();
+		return new Page(records, PageToken.after(last.getDate(RECEIVED_AT), last.getString(ID)));
+	}
+
+	HistoryStats stats() {
+		MongoCollection<Document> collection = collection();
+		Map<String, Long> byPod = new TreeMap<>();
+		long count = 0;
+		for (Document group : collection.aggregate(List.of(Aggregates.group("$" + POD, Accumulators.sum("n", 1))))) {
+			long n = group.get("n", Number.class).longValue();
+			byPod.put(String.valueOf(group.get(ID)), n);
+			count += n;
+		}
+		if (count == 0) {
+			return new HistoryStats(0, null, null, byPod);
+		}
+		return new HistoryStats(count, receivedAt(collection, Sorts.ascending(RECEIVED_AT)),
+				receivedAt(collection, Sorts.descending(RECEIVED_AT)), byPod);
+	}
+
+	private static Date receivedAt(MongoCollection<Document> collection, Bson sort) {
+		Document first = collection.find().sort(sort).projection(Projections.include(RECEIVED_AT)).first();
+		return (first != null) ? first.getDate(RECEIVED_AT) : null;
+	}
+
+	long estimatedCount() {
+		return collection().estimatedDocumentCount();
+	}
+
+	/** Indexes for paging, per-pod queries and retention; safe to run on every start. */
+	void ensureIndexes() {
+		MongoCollection<Document> collection = collection();
+		collection.createIndex(Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
+				new IndexOptions().name("received_at_id"));
+		collection.createIndex(Indexes.compoundIndex(Indexes.ascending(POD), Indexes.descending(RECEIVED_AT)),
+				new IndexOptions().name("pod_received_at"));
+		long ttlSeconds = this.properties.retention().toSeconds();
+		try {
+			collection.createIndex(Indexes.ascending(RECEIVED_AT),
+					new IndexOptions().name(TTL_INDEX).expireAfter(ttlSeconds, TimeUnit.SECONDS));
+		}
+		catch (MongoCommandException ex) {
+			// retention changed since the index was created: update it in place
+			log.info("Updating retention of {} to {}s", TTL_INDEX, ttlSeconds);
+			this.mongo.getDb()
+				.runCommand(new Document("collMod", this.properties.collection()).append("index",
+						new Document("name", TTL_INDEX).append("expireAfterSeconds", ttlSeconds)));
+		}
+	}
+
+	List<Document> indexes() {
+		return collection().listIndexes().into(new ArrayList<>());
+	}
+
+}

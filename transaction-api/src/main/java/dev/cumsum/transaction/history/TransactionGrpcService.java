@@ -1,0 +1,164 @@
+package dev.cumsum.transaction.history;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import com.mongodb.MongoException;
+import dev.cumsum.transaction.v1.GetRecordRequest;
+import dev.cumsum.transaction.v1.GetStatsRequest;
+import dev.cumsum.transaction.v1.ListRecordsRequest;
+import dev.cumsum.transaction.v1.ListRecordsResponse;
+import dev.cumsum.transaction.v1.Record;
+import dev.cumsum.transaction.v1.RecordBatchRequest;
+import dev.cumsum.transaction.v1.RecordBatchResponse;
+import dev.cumsum.transaction.v1.Stats;
+import dev.cumsum.transaction.v1.TransactionServiceGrpc;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The gRPC face of the history. Every failure becomes a status the client can act on:
+ * INVALID_ARGUMENT (do not retry), NOT_FOUND, UNAVAILABLE (the store failed; safe to retry).
+ */
+@Service
+class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceImplBase {
+
+	private static final Logger log = LoggerFactory.getLogger(TransactionGrpcService.class);
+
+	static final int MAX_REQUEST_ID_LENGTH = 128;
+
+	static final int DEFAULT_PAGE_SIZE = 20;
+
+	static final int MAX_PAGE_SIZE = 100;
+
+	private final HistoryRepository repository;
+
+	private final HistoryMetrics metrics;
+
+	TransactionGrpcService(HistoryRepository repository, HistoryMetrics metrics) {
+		this.repository = repository;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public void recordBatch(RecordBatchRequest request, StreamObserver<RecordBatchResponse> response) {
+		respond(response, () -> {
+			List<Document> documents = new ArrayList<>(request.getRecordsCount());
+			for (Record record : request.getRecordsList()) {
+				validate(record);
+				documents.add(RecordDocuments.toDocument(record));
+			}
+			long start = System.nanoTime();
+			try {
+				BatchResult result = this.repository.insert(documents);
+				this.metrics.written(result, System.nanoTime() - start);
+				return RecordBatchResponse.newBuilder()
+					.setInserted(result.inserted())
+					.setDuplicates(result.duplicates())
+					.build();
+			}
+			catch (RuntimeException ex) {
+				this.metrics.failed(documents.size(), System.nanoTime() - start);
+				throw ex;
+			}
+		});
+	}
+
+	private static void validate(Record record) {
+		String id = record.getRequestId();
+		if (id.isEmpty() || id.length() > MAX_REQUEST_ID_LENGTH) {
+			throw invalid("request_id must be 1.." + MAX_REQUEST_ID_LENGTH + " characters");
+		}
+		if (!record.hasReceivedAt()) {
+			throw invalid("received_at is required (record " + id + ")");
+		}
+	}
+
+	@Override
+	public void getRecord(GetRecordRequest request, StreamObserver<Record> response) {
+		respond(response, () -> {
+			Document found = this.repository.find(request.getRequestId());
+			if (found == null) {
+				throw Status.NOT_FOUND.withDescription("no record with request_id " + request.getRequestId())
+					.asRuntimeException();
+			}
+			return RecordDocuments.toRecord(found);
+		});
+	}
+
+	@Override
+	public void listRecords(ListRecordsRequest request, StreamObserver<ListRecordsResponse> response) {
+		respond(response, () -> {
+			int size = request.getPageSize();
+			if (size < 0 || size > MAX_PAGE_SIZE) {
+				throw invalid("page_size must be 0.." + MAX_PAGE_SIZE + " (0 means " + DEFAULT_PAGE_SIZE + ")");
+			}
+			PageToken after = null;
+			if (!request.getPageToken().isEmpty()) {
+				try {
+					after = PageToken.decode(request.getPageToken());
+				}
+				catch (IllegalArgumentException ex) {
+					throw invalid(ex.getMessage());
+				}
+			}
+			Page page = this.repository.page((size == 0) ? DEFAULT_PAGE_SIZE : size, after);
+			ListRecordsResponse.Builder builder = ListRecordsResponse.newBuilder();
+			page.records().forEach((doc) -> builder.addRecords(RecordDocuments.toRecord(doc)));
+			if (page.next() != null) {
+				builder.setNextPageToken(page.next().encode());
+			}
+			return builder.build();
+		});
+	}
+
+	@Override
+	public void getStats(GetStatsRequest request, StreamObserver<Stats> response) {
+		respond(response, () -> {
+			HistoryStats stats = this.repository.stats();
+			Stats.Builder builder = Stats.newBuilder().setCount(stats.count()).putAllCountByPod(stats.countByPod());
+			if (stats.first() != null) {
+				builder.setFirstReceivedAt(RecordDocuments.toTimestamp(stats.first()))
+					.setLastReceivedAt(RecordDocuments.toTimestamp(stats.last()));
+			}
+			return builder.build();
+		});
+	}
+
+	private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
+		T result;
+		try {
+			result = call.get();
+		}
+		catch (StatusRuntimeException ex) {
+			response.onError(ex);
+			return;
+		}
+		catch (MongoException ex) {
+			log.warn("History store failed: {}", ex.toString());
+			response.onError(Status.UNAVAILABLE.withDescription("history store unavailable: " + ex.getMessage())
+				.withCause(ex)
+				.asRuntimeException());
+			return;
+		}
+		catch (RuntimeException ex) {
+			log.error("Unexpected failure", ex);
+			response.onError(Status.INTERNAL.withDescription(ex.getClass().getSimpleName()).asRuntimeException());
+			return;
+		}
+		response.onNext(result);
+		response.onCompleted();
+	}
+
+	private static StatusRuntimeException invalid(String message) {
+		return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.cumsum.transaction.mongo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.mongodb.ConnectionString;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
+
+/**
+ * Local mode: with no {@code spring.mongodb.uri} the service runs mongo-java-server (the MongoDB
+ * wire protocol in Java) on a loopback port, backed by an H2 file under the data directory, and
+ * the real MongoDB driver connects to it. Never used when a URI is given.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(EmbeddedMongoConfiguration.NoMongoUri.class)
+class EmbeddedMongoConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
+
+	@Bean(destroyMethod = "shutdown")
+	MongoServer embeddedMongoServer(EmbeddedMongoProperties properties) throws IOException {
+		Files.createDirectories(properties.dataDir());
+		Path file = properties.dataDir().resolve("transactions.mv").toAbsolutePath();
+		MongoServer server = new MongoServer(new CommittingH2Backend(file.toString()));
+		server.bind("127.0.0.1", 0);
+		InetSocketAddress address = server.getLocalAddress();
+		log.info("Embedded MongoDB (mongo-java-server) on {} with data in {}", address, file);
+		return server;
+	}
+
+	@Bean
+	MongoConnectionDetails embeddedMongoConnectionDetails(MongoServer embeddedMongoServer,
+			EmbeddedMongoProperties properties) {
+		InetSocketAddress address = embeddedMongoServer.getLocalAddress();
+		ConnectionString uri = new ConnectionString(
+				"mongodb://127.0.0.1:" + address.getPort() + "/" + properties.database());
+		return () -> uri;
+	}
+
+	/**
+	 * H2's store commits on a timer by default, so an acknowledged write could vanish if the process
+	 * is killed within that second; committing after each message makes an acknowledgement mean the
+	 * write reached the file.
+	 */
+	static final class CommittingH2Backend extends H2Backend {
+
+		CommittingH2Backend(String fileName) {
+			super(fileName);
+		}
+
+		@Override
+		public de.bwaldvogel.mongo.bson.Document handleMessage(MongoMessage message) {
+			de.bwaldvogel.mongo.bson.Document reply = super.handleMessage(message);
+			commit();
+			return reply;
+		}
+
+	}
+
+	static final class NoMongoUri implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return !StringUtils.hasText(context.getEnvironment().getProperty("spring.mongodb.uri"))
+					&& !StringUtils.hasText(context.getEnvironment().getProperty("spring.mongodb.host"));
+		}
+
+	}
+
+}
