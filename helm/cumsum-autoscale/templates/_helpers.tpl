@@ -1,0 +1,160 @@
+{{/* Prefix of every resource name. */}}
+{{- define "cumsum.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Name of one component: <fullname>-<component>. Call with (list $ "cumsum-api"). */}}
+{{- define "cumsum.name" -}}
+{{- printf "%s-%s" (include "cumsum.fullname" (index . 0)) (index . 1) -}}
+{{- end -}}
+
+{{/* Per-component facts shared by the generic templates (autoscaling, monitoring, PDBs). */}}
+{{- define "cumsum.components" -}}
+cumsumApi:
+  name: cumsum-api
+  metric: cumsum_requests_per_second
+  counter: cumsum_requests_total
+transactionApi:
+  name: transaction-api
+  metric: transaction_records_per_second
+  counter: transaction_records_total
+{{- end -}}
+
+{{/* Selector labels. Call with (list $ "cumsum-api"). */}}
+{{- define "cumsum.selectorLabels" -}}
+app.kubernetes.io/name: {{ (index . 0).Chart.Name }}
+app.kubernetes.io/instance: {{ (index . 0).Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end -}}
+
+{{/* All labels. Call with (list $ "cumsum-api"). */}}
+{{- define "cumsum.labels" -}}
+{{- $root := index . 0 -}}
+{{ include "cumsum.selectorLabels" . }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: cumsum-autoscale
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version }}
+{{- with $root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Image reference. Call with (list $ .Values.x.image). */}}
+{{- define "cumsum.image" -}}
+{{- $image := index . 1 -}}
+{{- printf "%s:%s" $image.repository (default (index . 0).Chart.AppVersion $image.tag) -}}
+{{- end -}}
+
+{{/* ServiceAccount name. Call with (list $ "cumsum-api" .Values.cumsumApi). */}}
+{{- define "cumsum.serviceAccountName" -}}
+{{- $sa := (index . 2).serviceAccount -}}
+{{- if $sa.create -}}
+{{- default (include "cumsum.name" (list (index . 0) (index . 1))) $sa.name -}}
+{{- else -}}
+{{- default "default" $sa.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod-level security context (restricted Pod Security Standard). */}}
+{{- define "cumsum.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .runAsUser }}
+runAsGroup: {{ .runAsGroup }}
+fsGroup: {{ .fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container-level security context (restricted Pod Security Standard). */}}
+{{- define "cumsum.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+{{- end -}}
+
+{{/* Soft spread over nodes. Call with (list $ "cumsum-api" .Values.cumsumApi). */}}
+{{- define "cumsum.topologySpread" -}}
+{{- $spread := (index . 2).topologySpread -}}
+{{- if $spread.enabled }}
+topologySpreadConstraints:
+  - maxSkew: {{ $spread.maxSkew }}
+    topologyKey: {{ $spread.topologyKey }}
+    whenUnsatisfiable: {{ $spread.whenUnsatisfiable }}
+    labelSelector:
+      matchLabels:
+        {{- include "cumsum.selectorLabels" (list (index . 0) (index . 1)) | nindent 8 }}
+    matchLabelKeys: [pod-template-hash]
+{{- end }}
+{{- end -}}
+
+{{/* Scheduling knobs. Call with the component's values. */}}
+{{- define "cumsum.scheduling" -}}
+{{- with .nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Environment shared by both services (tracing, logs, JVM, pod identity). Call with (list $ .Values.x). */}}
+{{- define "cumsum.commonEnv" -}}
+{{- $root := index . 0 -}}
+{{- $values := index . 1 -}}
+- name: POD_NAME
+  valueFrom: {fieldRef: {fieldPath: metadata.name}}
+- name: POD_NAMESPACE
+  valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ $values.javaToolOptions | quote }}
+{{- if $root.Values.jsonLogs }}
+- name: LOGGING_STRUCTURED_FORMAT_CONSOLE
+  value: ecs
+{{- end }}
+{{- with include "cumsum.otlpEndpoint" $root }}
+- name: MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+- name: MANAGEMENT_TRACING_SAMPLING_PROBABILITY
+  value: {{ $root.Values.tracing.samplingProbability | quote }}
+{{- with $values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* OTLP traces endpoint: the bundled Jaeger, else tracing.otlpEndpoint (may be empty). */}}
+{{- define "cumsum.otlpEndpoint" -}}
+{{- if .Values.tracing.jaeger.enabled -}}
+{{- printf "http://%s.%s.svc:4318/v1/traces" (include "cumsum.name" (list . "jaeger")) .Release.Namespace -}}
+{{- else -}}
+{{- .Values.tracing.otlpEndpoint -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the Secret holding MongoDB's root credentials. */}}
+{{- define "cumsum.mongodb.secretName" -}}
+{{- default (include "cumsum.name" (list . "mongodb")) .Values.mongodb.auth.existingSecret -}}
+{{- end -}}
+
+{{/* Peer for Prometheus in NetworkPolicies. */}}
+{{- define "cumsum.prometheusPeer" -}}
+- namespaceSelector:
+    {{- toYaml .Values.networkPolicy.prometheus.namespaceSelector | nindent 4 }}
+  podSelector:
+    {{- toYaml .Values.networkPolicy.prometheus.podSelector | nindent 4 }}
+{{- end -}}
+
+{{/* Probe timing. Call with a probe's values. */}}
+{{- define "cumsum.probeTiming" -}}
+periodSeconds: {{ .periodSeconds }}
+timeoutSeconds: {{ .timeoutSeconds }}
+failureThreshold: {{ .failureThreshold }}
+{{- end -}}
