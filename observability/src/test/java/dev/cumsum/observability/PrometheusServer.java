@@ -109,8 +109,9 @@ final class PrometheusServer implements AutoCloseable {
 
     List<String> labelValues(String label, String match, Instant start, Instant end)
             throws IOException, InterruptedException {
-        JsonNode data = post("/api/v1/label/" + label + "/values",
-                Map.of("match[]", match, "start", seconds(start), "end", seconds(end)));
+        // this endpoint only answers GET
+        JsonNode data = call("/api/v1/label/" + label + "/values",
+                Map.of("match[]", match, "start", seconds(start), "end", seconds(end)), false);
         List<String> values = new ArrayList<>();
         data.forEach(v -> values.add(v.asString()));
         return values;
@@ -132,14 +133,23 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private JsonNode post(String path, Map<String, String> form) throws IOException, InterruptedException {
+        return call(path, form, true);
+    }
+
+    private JsonNode call(String path, Map<String, String> form, boolean post) throws IOException, InterruptedException {
         String body = form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = post
+                ? HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20)).build()
+                : HttpRequest.newBuilder(base.resolve(path + "?" + body)).timeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (!response.body().startsWith("{")) {
+            throw new IllegalArgumentException("Prometheus answered " + response.statusCode() + " to " + path + " "
+                    + form + ": " + response.body());
+        }
         JsonNode root = JSON.readTree(response.body());
         if (response.statusCode() != 200 || !"success".equals(root.path("status").asString())) {
             throw new IllegalArgumentException("Prometheus rejected " + form + ": " + response.body());
