@@ -1,0 +1,68 @@
+package dev.cumsum.api.cumsum;
+
+import java.io.IOException;
+import java.time.Instant;
+
+import dev.cumsum.api.delivery.Delivery;
+import dev.cumsum.transaction.v1.Record;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /api}: the cumulative sum, recorded in the history before (strict) or after (async) answering. */
+@RestController
+class CumSumController {
+
+	private final CumSumRequestReader reader;
+
+	private final Delivery delivery;
+
+	private final ObjectProvider<Tracer> tracer;
+
+	private final String pod;
+
+	CumSumController(CumSumRequestReader reader, Delivery delivery, ObjectProvider<Tracer> tracer,
+			@Value("${cumsum.pod-name}") String pod) {
+		this.reader = reader;
+		this.delivery = delivery;
+		this.tracer = tracer;
+		this.pod = pod;
+	}
+
+	@PostMapping(path = { "/api", "/api/" }, consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<byte[]> cumsum(HttpServletRequest request) throws IOException {
+		Instant receivedAt = Instant.now();
+		String requestId = (String) request.getAttribute(ApiRequestFilter.REQUEST_ID);
+		if (requestId == null) {
+			throw new InvalidRequestException(RequestIds.HEADER + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+		}
+		CumSumRequest body = this.reader.read(request.getInputStream(), request.getContentLengthLong());
+		request.setAttribute(ApiRequestFilter.MODE, body.mode());
+
+		long start = System.nanoTime();
+		NumberArray sums = CumSum.compute(body.mode(), body.values());
+		long execNs = System.nanoTime() - start;
+
+		if (this.delivery.enabled()) {
+			Record record = HistoryRecords.of(requestId, receivedAt, body.mode(), body.values(), sums, execNs,
+					this.pod, traceId());
+			this.delivery.deliver(record);
+		}
+		byte[] json = CumSumResponseWriter.write(sums, execNs, receivedAt.getEpochSecond(), requestId);
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
+	}
+
+	private String traceId() {
+		Tracer tracer = this.tracer.getIfAvailable();
+		Span span = (tracer != null) ? tracer.currentSpan() : null;
+		return (span != null) ? span.context().traceId() : "";
+	}
+
+}

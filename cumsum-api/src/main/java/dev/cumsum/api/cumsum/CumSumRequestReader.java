@@ -1,0 +1,179 @@
+package dev.cumsum.api.cumsum;
+
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.cumsum.api.cumsum.NumberArray.Decimals;
+import dev.cumsum.api.cumsum.NumberArray.Longs;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Streams the body through a JSON tokenizer, so limits apply while reading and numbers are taken
+ * exactly from their text (never through double). Accepts exactly
+ * {@code {"arr":[numbers...],"mode":"man"|"np"}}, mode optional.
+ */
+@Component
+class CumSumRequestReader {
+
+	static final String SHAPE = "expected {\"arr\":[1,2,3],\"mode\":\"man\"}";
+
+	private final JsonFactory json = JsonFactory.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.build();
+
+	private final RequestLimits limits;
+
+	CumSumRequestReader(RequestLimits limits) {
+		this.limits = limits;
+	}
+
+	CumSumRequest read(InputStream body, long contentLength) {
+		long maxBytes = this.limits.maxBodySize().toBytes();
+		if (contentLength > maxBytes) {
+			throw new PayloadTooLargeException("request body is larger than " + maxBytes + " bytes");
+		}
+		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(),
+				new LimitedInputStream(body, maxBytes))) {
+			return readObject(parser);
+		}
+		catch (StreamConstraintsException ex) {
+			throw new InvalidRequestException("JSON exceeds a parser limit: " + ex.getOriginalMessage());
+		}
+		catch (JacksonException ex) {
+			throw new InvalidRequestException("malformed JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	private CumSumRequest readObject(JsonParser parser) {
+		JsonToken first = parser.nextToken();
+		if (first == null) {
+			throw new InvalidRequestException("request body is empty; " + SHAPE);
+		}
+		if (first != JsonToken.START_OBJECT) {
+			throw new InvalidRequestException("request body must be a JSON object; " + SHAPE);
+		}
+		Mode mode = Mode.MAN;
+		NumberArray values = null;
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			JsonToken value = parser.nextToken();
+			switch (name) {
+				case "arr" -> values = readArray(parser, value);
+				case "mode" -> {
+					if (value != JsonToken.VALUE_STRING) {
+						throw new InvalidRequestException("\"mode\" must be the string \"man\" or \"np\"");
+					}
+					mode = Mode.parse(parser.getString());
+				}
+				default -> throw new InvalidRequestException("unknown field \"" + name + "\"; " + SHAPE);
+			}
+		}
+		if (parser.nextToken() != null) {
+			throw new InvalidRequestException("unexpected content after the JSON object");
+		}
+		if (values == null) {
+			throw new InvalidRequestException("missing field \"arr\"; " + SHAPE);
+		}
+		return new CumSumRequest(mode, values);
+	}
+
+	private NumberArray readArray(JsonParser parser, JsonToken start) {
+		if (start != JsonToken.START_ARRAY) {
+			throw new InvalidRequestException("\"arr\" must be an array of numbers, was " + describe(start));
+		}
+		long[] longs = new long[16];
+		List<BigDecimal> decimals = null;
+		int n = 0;
+		DigitSpan span = new DigitSpan();
+		JsonToken token;
+		while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+			if (n == this.limits.maxElements()) {
+				throw new PayloadTooLargeException("\"arr\" has more than " + this.limits.maxElements() + " elements");
+			}
+			if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+				throw new InvalidRequestException("arr[" + n + "] must be a number, was " + describe(token));
+			}
+			boolean fitsLong = token == JsonToken.VALUE_NUMBER_INT
+					&& parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+			if (decimals == null && fitsLong) {
+				if (n == longs.length) {
+					longs = Arrays.copyOf(longs, n * 2);
+				}
+				longs[n++] = parser.getLongValue();
+				continue;
+			}
+			if (decimals == null) {
+				decimals = new ArrayList<>(Math.max(16, n * 2));
+				for (int i = 0; i < n; i++) {
+					BigDecimal value = BigDecimal.valueOf(longs[i]);
+					span.add(value);
+					decimals.add(value);
+				}
+			}
+			BigDecimal value = parser.getDecimalValue();
+			checkDigits(value, n);
+			span.add(value);
+			decimals.add(value);
+			n++;
+		}
+		if (decimals == null) {
+			return new Longs(Arrays.copyOf(longs, n));
+		}
+		if (span.resultDigits(n) > this.limits.maxResultDigits()) {
+			throw new PayloadTooLargeException("the result would hold more than " + this.limits.maxResultDigits()
+					+ " digits; use fewer elements or numbers of a narrower range");
+		}
+		return new Decimals(decimals.toArray(BigDecimal[]::new));
+	}
+
+	private void checkDigits(BigDecimal value, int index) {
+		int max = this.limits.maxDigits();
+		if (value.scale() > max || value.precision() - value.scale() > max) {
+			throw new InvalidRequestException("arr[" + index + "] is outside the supported range: at most " + max
+					+ " integer digits and " + max + " decimal places");
+		}
+	}
+
+	private static String describe(JsonToken token) {
+		return switch (token) {
+			case START_ARRAY -> "a nested array";
+			case START_OBJECT -> "an object";
+			case VALUE_STRING -> "a string";
+			case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+			case VALUE_NULL -> "null";
+			default -> token.name();
+		};
+	}
+
+	/** Upper bound on the digits of every partial sum: widest integer part plus deepest fraction. */
+	private static final class DigitSpan {
+
+		private int integerDigits;
+
+		private int fractionDigits;
+
+		void add(BigDecimal value) {
+			this.integerDigits = Math.max(this.integerDigits, value.precision() - value.scale());
+			this.fractionDigits = Math.max(this.fractionDigits, value.scale());
+		}
+
+		long resultDigits(int n) {
+			// a sum of n values grows by at most log10(n) digits
+			int growth = (int) Math.ceil(Math.log10(Math.max(n, 1))) + 1;
+			return (long) n * (this.integerDigits + growth + this.fractionDigits);
+		}
+
+	}
+
+}

@@ -1,0 +1,19 @@
+package dev.cumsum.api.cumsum;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits on one {@code POST /api} request, enforced while the body is read.
+ *
+ * @param maxBodySize larger bodies get 413
+ * @param maxElements arrays with more elements get 413
+ * @param maxDigits a number with more integer digits or more decimal places than this gets 400
+ * (exact arithmetic on 1e999999999 would otherwise build a billion-digit result)
+ * @param maxResultDigits 413 when the result would hold more digits than this in total
+ */
+@ConfigurationProperties("cumsum.limits")
+record RequestLimits(@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("100000") int maxElements,
+		@DefaultValue("1000") int maxDigits, @DefaultValue("16000000") long maxResultDigits) {
+}

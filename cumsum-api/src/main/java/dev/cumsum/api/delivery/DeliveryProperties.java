@@ -1,0 +1,27 @@
+package dev.cumsum.api.delivery;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * @param mode strict (default), async or off
+ * @param bufferCapacity records waiting to be sent; beyond it requests get 503
+ * @param maxBatchSize records per RecordBatch call
+ * @param maxBatchBytes serialized bytes per RecordBatch call (a larger single record goes alone)
+ * @param maxInFlight RecordBatch calls at once; while all are busy, records accumulate into bigger batches
+ * @param timeout deadline of each RecordBatch call; in strict mode also the longest a request waits
+ * @param retryBackoff first pause before an async batch is sent again (doubles up to maxRetryBackoff)
+ * @param maxRetryBackoff longest pause between async retries
+ * @param drainTimeout on shutdown, how long buffered records may take to be sent
+ * @param retryAfter the Retry-After sent with 503
+ */
+@ConfigurationProperties("cumsum.delivery")
+record DeliveryProperties(@DefaultValue("strict") DeliveryMode mode, @DefaultValue("10000") int bufferCapacity,
+		@DefaultValue("500") int maxBatchSize, @DefaultValue("4MB") DataSize maxBatchBytes,
+		@DefaultValue("4") int maxInFlight, @DefaultValue("3s") Duration timeout,
+		@DefaultValue("100ms") Duration retryBackoff, @DefaultValue("5s") Duration maxRetryBackoff,
+		@DefaultValue("20s") Duration drainTimeout, @DefaultValue("2s") Duration retryAfter) {
+}

@@ -1,0 +1,255 @@
+package dev.cumsum.api.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.cumsum.transaction.v1.Record;
+import dev.cumsum.transaction.v1.RecordBatchRequest;
+import dev.cumsum.transaction.v1.RecordBatchResponse;
+import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceFutureStub;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Micro-batching: many concurrent requests share one RecordBatch call (one MongoDB insertMany).
+ * A single dispatcher takes whatever is buffered when a call slot is free, so batches stay small
+ * when idle (low latency) and grow under load (high throughput). Strict callers wait on their
+ * record's future; async batches are retried with backoff until acknowledged or, at shutdown,
+ * the drain deadline passes (then they are counted and logged as lost, never dropped silently).
+ */
+class RecordBatcher implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(RecordBatcher.class);
+
+	/** Stops after the web server finished its in-flight requests, so their records are sent. */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private final TransactionServiceFutureStub stub;
+
+	private final DeliveryProperties properties;
+
+	private final boolean retryUntilAcknowledged;
+
+	private final LinkedBlockingQueue<Pending> buffer;
+
+	private final Semaphore calls;
+
+	private final DeliveryMetrics metrics;
+
+	private final ScheduledExecutorService retries;
+
+	private final Thread dispatcher;
+
+	/** Batches sent and not yet settled (in flight or waiting for a retry). */
+	private final Set<List<Pending>> outstanding = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean accepting;
+
+	private volatile boolean running;
+
+	private volatile long drainDeadline = Long.MAX_VALUE;
+
+	RecordBatcher(TransactionServiceFutureStub stub, DeliveryProperties properties, MeterRegistry registry) {
+		this.stub = stub;
+		this.properties = properties;
+		this.retryUntilAcknowledged = properties.mode() == DeliveryMode.ASYNC;
+		this.buffer = new LinkedBlockingQueue<>(properties.bufferCapacity());
+		this.calls = new Semaphore(properties.maxInFlight());
+		this.metrics = new DeliveryMetrics(registry, properties.mode(), this.buffer::size, properties.bufferCapacity());
+		this.retries = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("delivery-retry").daemon().factory());
+		this.dispatcher = Thread.ofPlatform().name("delivery-dispatcher").daemon().unstarted(this::dispatch);
+	}
+
+	/** @return the record's acknowledgement, or null when the buffer is full or shutting down */
+	CompletableFuture<Void> offer(Record record) {
+		if (!this.accepting) {
+			return null;
+		}
+		Pending pending = new Pending(record, new CompletableFuture<>());
+		if (!this.buffer.offer(pending)) {
+			this.metrics.rejected();
+			return null;
+		}
+		return pending.acknowledged();
+	}
+
+	/**
+	 * Strict callers give up on a record after their timeout; exactly one of acknowledged, failed
+	 * or lost is counted per record, whichever settles its future first.
+	 */
+	void giveUp(CompletableFuture<Void> acknowledged, Throwable reason) {
+		if (acknowledged.completeExceptionally(reason)) {
+			this.metrics.failed(1);
+		}
+	}
+
+	private void dispatch() {
+		while (this.running || !this.buffer.isEmpty()) {
+			try {
+				Pending first = this.buffer.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				this.calls.acquire();
+				send(drainBatch(first), 1);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				log.error("Delivery dispatcher error", ex);
+			}
+		}
+	}
+
+	private List<Pending> drainBatch(Pending first) {
+		List<Pending> batch = new ArrayList<>();
+		batch.add(first);
+		long bytes = first.record().getSerializedSize();
+		long maxBytes = this.properties.maxBatchBytes().toBytes();
+		while (batch.size() < this.properties.maxBatchSize()) {
+			Pending next = this.buffer.peek();
+			if (next == null || bytes + next.record().getSerializedSize() > maxBytes) {
+				break;
+			}
+			batch.add(this.buffer.poll());
+			bytes += next.record().getSerializedSize();
+		}
+		return batch;
+	}
+
+	private void send(List<Pending> batch, int attempt) {
+		this.outstanding.add(batch);
+		RecordBatchRequest.Builder request = RecordBatchRequest.newBuilder();
+		batch.forEach((pending) -> request.addRecords(pending.record()));
+		long start = System.nanoTime();
+		Futures.addCallback(
+				this.stub.withDeadlineAfter(this.properties.timeout().toMillis(), TimeUnit.MILLISECONDS)
+					.recordBatch(request.build()),
+				new FutureCallback<RecordBatchResponse>() {
+
+					@Override
+					public void onSuccess(RecordBatchResponse response) {
+						RecordBatcher.this.metrics.sent(batch.size(), System.nanoTime() - start, true);
+						int acknowledged = 0;
+						for (Pending pending : batch) {
+							acknowledged += pending.acknowledged().complete(null) ? 1 : 0;
+						}
+						RecordBatcher.this.metrics.acknowledged(acknowledged);
+						settle(batch);
+					}
+
+					@Override
+					public void onFailure(Throwable failure) {
+						RecordBatcher.this.metrics.sent(batch.size(), System.nanoTime() - start, false);
+						retryOrFail(batch, attempt, failure);
+					}
+
+				}, MoreExecutors.directExecutor());
+	}
+
+	private void retryOrFail(List<Pending> batch, int attempt, Throwable failure) {
+		if (!this.retryUntilAcknowledged) {
+			batch.forEach((pending) -> giveUp(pending.acknowledged(), failure));
+			settle(batch);
+			return;
+		}
+		Duration pause = backoff(attempt);
+		if (System.nanoTime() + pause.toNanos() > this.drainDeadline) {
+			lose(batch, failure);
+			settle(batch);
+			return;
+		}
+		log.warn("RecordBatch of {} records failed (attempt {}), retrying in {} ms: {}", batch.size(), attempt,
+				pause.toMillis(), failure.toString());
+		this.metrics.retried();
+		this.retries.schedule(() -> send(batch, attempt + 1), pause.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private Duration backoff(int attempt) {
+		long base = this.properties.retryBackoff().toMillis() << Math.min(attempt - 1, 16);
+		long capped = Math.min(base, this.properties.maxRetryBackoff().toMillis());
+		return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+	}
+
+	private void settle(List<Pending> batch) {
+		if (this.outstanding.remove(batch)) {
+			this.calls.release();
+		}
+	}
+
+	private void lose(List<Pending> batch, Throwable cause) {
+		for (Pending pending : batch) {
+			if (pending.acknowledged().completeExceptionally(cause)) {
+				this.metrics.lost(1);
+				log.error("Record {} LOST: not acknowledged by transaction-api before the shutdown drain deadline ({})",
+						pending.record().getRequestId(), cause.toString());
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		this.accepting = true;
+		this.dispatcher.start();
+	}
+
+	/** Stops taking records, then sends what is buffered until the drain deadline. */
+	@Override
+	public void stop() {
+		this.accepting = false;
+		this.drainDeadline = System.nanoTime() + this.properties.drainTimeout().toNanos();
+		this.running = false;
+		try {
+			this.dispatcher.join(this.properties.drainTimeout().toMillis());
+			long left = this.drainDeadline - System.nanoTime();
+			if (left > 0 && this.calls.tryAcquire(this.properties.maxInFlight(), left, TimeUnit.NANOSECONDS)) {
+				this.calls.release(this.properties.maxInFlight());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.dispatcher.interrupt();
+		this.retries.shutdownNow();
+		IllegalStateException shutdown = new IllegalStateException("shutdown drain deadline passed");
+		List<Pending> left = new ArrayList<>();
+		this.buffer.drainTo(left);
+		lose(left, shutdown);
+		for (List<Pending> batch : this.outstanding) {
+			lose(batch, shutdown);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	private record Pending(Record record, CompletableFuture<Void> acknowledged) {
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.cumsum.api.delivery;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.cumsum.transaction.v1.Record;
+
+/** Waits, at most the delivery timeout, for transaction-api to acknowledge the durable write. */
+class StrictDelivery implements Delivery {
+
+	private final RecordBatcher batcher;
+
+	private final DeliveryProperties properties;
+
+	StrictDelivery(RecordBatcher batcher, DeliveryProperties properties) {
+		this.batcher = batcher;
+		this.properties = properties;
+	}
+
+	@Override
+	public boolean enabled() {
+		return true;
+	}
+
+	@Override
+	public void deliver(Record record) {
+		CompletableFuture<Void> acknowledged = this.batcher.offer(record);
+		if (acknowledged == null) {
+			throw unavailable("the history buffer is full or shutting down; the request was not recorded");
+		}
+		try {
+			acknowledged.get(this.properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			this.batcher.giveUp(acknowledged, ex);
+			throw unavailable("transaction-api did not acknowledge the record within "
+					+ this.properties.timeout().toMillis() + " ms; it may or may not be stored");
+		}
+		catch (ExecutionException ex) {
+			throw unavailable("transaction-api could not store the record: " + ex.getCause().getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.batcher.giveUp(acknowledged, ex);
+			throw unavailable("interrupted while waiting for transaction-api");
+		}
+	}
+
+	private DeliveryUnavailableException unavailable(String detail) {
+		return new DeliveryUnavailableException(detail, (int) Math.max(1, this.properties.retryAfter().toSeconds()));
+	}
+
+}
