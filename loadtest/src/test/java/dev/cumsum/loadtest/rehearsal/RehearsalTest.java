@@ -1,0 +1,123 @@
+package dev.cumsum.loadtest.rehearsal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cumsum.loadtest.profile.LoadProfile;
+import dev.cumsum.loadtest.profile.Params;
+import dev.cumsum.loadtest.report.Columns;
+import dev.cumsum.loadtest.report.ReportWriter;
+import dev.cumsum.loadtest.report.Table;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RehearsalTest {
+
+    static final Path FIXTURE = Path.of("src/test/resources/values-fixture.yaml");
+    static final Path CHART_VALUES = Path.of("../helm/cumsum-autoscale/values.yaml");
+
+    @TempDir
+    Path tmp;
+
+    static int at(Table t, String column, int second) {
+        return (int) t.column(column)[second];
+    }
+
+    @Test
+    void readsTheServiceBlockAndFillsKubernetesDefaults() throws Exception {
+        HpaSpec api = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        assertThat(api.minReplicas()).isEqualTo(2);
+        assertThat(api.maxReplicas()).isEqualTo(8);
+        assertThat(api.scaleDown().stabilizationWindowSeconds()).isEqualTo(120);
+        assertThat(api.scaleDown().policies()).containsExactly(ScalingPolicy.pods(1, 30));
+        HpaSpec tx = ChartValues.read(FIXTURE, "transactionApi", 0.1);
+        assertThat(tx.targetPerPod()).isEqualTo(200);
+        assertThat(tx.scaleUp()).isEqualTo(ScalingRules.defaultScaleUp());
+        assertThat(tx.scaleDown()).isEqualTo(ScalingRules.defaultScaleDown());
+    }
+
+    @Test
+    void chartValuesParseWithTheAgreedShape() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(CHART_VALUES), "chart not present");
+        for (String service : new String[] {"cumsumApi", "transactionApi"}) {
+            HpaSpec spec = ChartValues.read(CHART_VALUES, service, 0.1);
+            assertThat(spec.maxReplicas()).isGreaterThanOrEqualTo(spec.minReplicas());
+            assertThat(spec.targetPerPod()).isPositive();
+        }
+    }
+
+    @Test
+    void steadyLoadConvergesToLoadOverTargetAndStaysThere() throws Exception {
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), t -> 300, 600, spec.minReplicas(), 0);
+        // 300/s at 50/s per pod: 6 pods; 2 -> 4 at the first sync that sees the load, then 6
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 0)).isEqualTo(6);
+        assertThat(at(r.table(), Columns.READY_PODS, 29)).as("new pods start in 30 s").isEqualTo(2);
+        assertThat(at(r.table(), Columns.READY_PODS, 30)).isEqualTo(6);
+        // at 45 s the old pods' 60 s rate still holds 45 s at 150/s: (2 x 125 + 4 x 50) / 6 = 75 -> 9, max 8.
+        // The overshoot is what the rate window does in a real cluster too.
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 44)).isEqualTo(6);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 45)).isEqualTo(8);
+        assertThat(r.summary().peakReplicas()).isEqualTo(8);
+        // then back to 6 once the 120 s window has passed (1 pod per 30 s)
+        assertThat(r.summary().finalReplicas()).isEqualTo(6);
+        assertThat(r.summary().finalPerPodRps()).isEqualTo(50.0);
+    }
+
+    @Test
+    void scaleUpFollowsPoliciesAndMetricLagAndScaleDownWaitsForTheWindow() throws Exception {
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        // 100/s for 5 min, 400/s for 5 min, 100/s for 10 min
+        LoadProfile profile = LoadProfile.from(Params.of(Map.of("profile", "spike", "baseRate", "100", "warmup", "5m",
+                "peakRate", "400", "spikeDuration", "5m", "quietDuration", "10m")));
+        var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), profile::rateAt, 1200, spec.minReplicas(), 0);
+        Table t = r.table();
+        assertThat(at(t, Columns.HPA_CURRENT, 299)).isEqualTo(2);
+        // the burst at 300 s is first in the scrape at 315 s: per pod (45 s x 50 + 15 s x 200) / 60 = 87.5/s
+        // -> ratio 1.75 -> ceil(3.5) = 4
+        assertThat(at(t, Columns.HPA_CURRENT, 314)).isEqualTo(2);
+        assertThat(at(t, Columns.HPA_CURRENT, 315)).isEqualTo(4);
+        assertThat(at(t, Columns.HPA_CURRENT, 599)).as("400/s needs 8 = max").isEqualTo(8);
+        assertThat(r.summary().peakReplicas()).isEqualTo(8);
+        // load drops at 600 s; the window holds the highest recommendation of the last 120 s
+        int firstDown = -1;
+        for (int s = 600; s < 1200; s++) {
+            if (at(t, Columns.HPA_CURRENT, s) < 8) {
+                firstDown = s;
+                break;
+            }
+        }
+        assertThat(firstDown).isBetween(600 + 120, 600 + 120 + 60 + 15);
+        // then one pod per 30 s (Pods 1 / 30 s) down to 2
+        assertThat(at(t, Columns.HPA_CURRENT, firstDown + 30)).isEqualTo(6);
+        assertThat(r.summary().finalReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void replayOfARecordedCsvMatchesTheProfileItCameFrom() throws Exception {
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        LoadProfile step = LoadProfile.from(Params.of(Map.of("profile", "step", "startRate", "50", "stepRate", "100",
+                "steps", "3", "stepDuration", "3m")));
+        var fromProfile = Rehearsal.run(spec, Rehearsal.Timing.defaults(), step::rateAt, 540, 2, 1_700_000_000L);
+        Path csv = tmp.resolve("data.csv");
+        fromProfile.table().writeCsv(csv);
+        var replayed = Rehearsal.run(spec, Rehearsal.Timing.defaults(), Rehearsal.fromTable(Table.readCsv(csv)), 540, 2, 1_700_000_000L);
+        assertThat(replayed.table().column(Columns.HPA_CURRENT)).containsExactly(fromProfile.table().column(Columns.HPA_CURRENT));
+        assertThat(replayed.summary()).isEqualTo(fromProfile.summary());
+    }
+
+    @Test
+    void rehearsalIsDrawnWithTheReport() throws Exception {
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), t -> t < 120 ? 50 : 250, 400, 2, 0);
+        var pngs = ReportWriter.write(r.table(), tmp.resolve("rehearsal"), "rehearsal", java.util.List.of("test"));
+        assertThat(pngs).extracting(p -> p.getFileName().toString()).containsExactly("rps.png", "rps_per_pod.png", "replicas.png");
+        BufferedImage image = ImageIO.read(tmp.resolve("rehearsal/replicas.png").toFile());
+        assertThat(image.getWidth()).isEqualTo(ReportWriter.WIDTH);
+        assertThat(image.getHeight()).isEqualTo(ReportWriter.HEIGHT);
+    }
+}
