@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerates the copies that tests keep in sync (PlainManifestsTest):
+#   - helm/cumsum-autoscale/files/dashboards/*.json  from grafana/*.json
+#   - k8s/*.yaml  the chart rendered with default values (release "demo", namespace "cumsum")
+# Rendering uses the helm library bundled by helm-java, so no helm binary is needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+./mvnw -q -pl helm test -Dtest=PlainManifestsTest -Dcumsum.sync=true -Dsurefire.failIfNoSpecifiedTests=false
+git status --short k8s helm/cumsum-autoscale/files/dashboards
