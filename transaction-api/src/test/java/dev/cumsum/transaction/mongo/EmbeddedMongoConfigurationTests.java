@@ -98,18 +98,6 @@ class EmbeddedMongoConfigurationTests {
 		}
 	}
 
-	@Test
-	void separateDataDirectoriesHaveSeparateHistories(@TempDir Path other) throws Exception {
-		try (ConfigurableApplicationContext first = start(this.dataDir)) {
-			call(grpcPort(first), (history) -> history.recordBatch(batch(record("only-here", Instant.now(), "p", 1))));
-		}
-		try (ConfigurableApplicationContext second = start(other)) {
-			Stats stats = call(grpcPort(second), (history) -> history.getStats(GetStatsRequest.getDefaultInstance()));
-			assertThat(stats.getCount()).isZero();
-			assertThat(stats.hasFirstReceivedAt()).isFalse();
-		}
-	}
-
 	/**
 	 * An acknowledged write must survive SIGKILL (no shutdown hook, no final commit). The service
 	 * runs in its own JVM on the test classpath so that it can be killed.
