@@ -11,9 +11,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxElements arrays with more elements get 413
  * @param maxDigits a number with more integer digits or more decimal places than this gets 400
  * (exact arithmetic on 1e999999999 would otherwise build a billion-digit result)
- * @param maxResultDigits 413 when the result would hold more digits than this in total
+ * @param maxResultDigits 413 when the result would hold more digits than this in total (the stored
+ * record, input plus result, must fit MongoDB's 16 MiB document limit)
  */
 @ConfigurationProperties("cumsum.limits")
 record RequestLimits(@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("100000") int maxElements,
-		@DefaultValue("1000") int maxDigits, @DefaultValue("16000000") long maxResultDigits) {
+		@DefaultValue("1000") int maxDigits, @DefaultValue("8000000") long maxResultDigits) {
 }

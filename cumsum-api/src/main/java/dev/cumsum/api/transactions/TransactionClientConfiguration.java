@@ -1,7 +1,10 @@
 package dev.cumsum.api.transactions;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceBlockingStub;
@@ -34,7 +37,7 @@ class TransactionClientConfiguration {
 	}
 
 	@Bean
-	ManagedChannel transactionChannel(GrpcChannelFactory channels) {
+	ManagedChannel transactionChannel(GrpcChannelFactory channels, ScheduledExecutorService reconnectTimer) {
 		ManagedChannel channel = channels.createChannel("transactions",
 				ChannelBuilderOptions.defaults().withCustomizer((name, builder) -> builder
 					.defaultServiceConfig(serviceConfig())
@@ -42,17 +45,24 @@ class TransactionClientConfiguration {
 					.maxInboundMessageSize(MAX_MESSAGE_BYTES)));
 		// connect now, so the first request does not pay for it within its deadline
 		channel.getState(true);
+		FastReconnect.watch(channel, reconnectTimer, Duration.ofMillis(500));
 		return channel;
+	}
+
+	@Bean(destroyMethod = "shutdownNow")
+	ScheduledExecutorService reconnectTimer() {
+		return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("grpc-reconnect").daemon().factory());
 	}
 
 	@Bean
 	TransactionServiceFutureStub transactionFutureStub(ManagedChannel transactionChannel) {
-		return TransactionServiceGrpc.newFutureStub(transactionChannel);
+		// wait for a connection within the deadline instead of failing at once during a reconnect
+		return TransactionServiceGrpc.newFutureStub(transactionChannel).withWaitForReady();
 	}
 
 	@Bean
 	TransactionServiceBlockingStub transactionBlockingStub(ManagedChannel transactionChannel) {
-		return TransactionServiceGrpc.newBlockingStub(transactionChannel);
+		return TransactionServiceGrpc.newBlockingStub(transactionChannel).withWaitForReady();
 	}
 
 }

@@ -17,7 +17,10 @@ import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import org.bson.BsonMaximumSizeExceededException;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.DocumentCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,10 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 
 	static final int MAX_PAGE_SIZE = 100;
 
+	static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+	private static final DocumentCodec DOCUMENT_CODEC = new DocumentCodec();
+
 	private final HistoryRepository repository;
 
 	private final HistoryMetrics metrics;
@@ -53,7 +60,9 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 			List<Document> documents = new ArrayList<>(request.getRecordsCount());
 			for (Record record : request.getRecordsList()) {
 				validate(record);
-				documents.add(RecordDocuments.toDocument(record));
+				Document document = RecordDocuments.toDocument(record);
+				checkSize(record, document);
+				documents.add(document);
 			}
 			long start = System.nanoTime();
 			try {
@@ -78,6 +87,19 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 		}
 		if (!record.hasReceivedAt()) {
 			throw invalid("received_at is required (record " + id + ")");
+		}
+	}
+
+	/**
+	 * Rejects, before anything is written, a record MongoDB could not store: otherwise the
+	 * unordered insert would store part of the batch and every retry would fail the same way.
+	 */
+	private static void checkSize(Record record, Document document) {
+		// BSON adds at most ~20 bytes per array element over the protobuf encoding
+		long bound = record.getSerializedSize() + 40L * record.getLength() + 1024;
+		if (bound > MAX_DOCUMENT_BYTES
+				&& new RawBsonDocument(document, DOCUMENT_CODEC).getByteBuffer().remaining() > MAX_DOCUMENT_BYTES) {
+			throw invalid("record " + record.getRequestId() + " exceeds MongoDB's 16 MiB document limit");
 		}
 	}
 
@@ -139,6 +161,13 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 		}
 		catch (StatusRuntimeException ex) {
 			response.onError(ex);
+			return;
+		}
+		catch (BsonMaximumSizeExceededException ex) {
+			// permanent: retrying the same batch would fail the same way
+			response.onError(Status.INVALID_ARGUMENT
+				.withDescription("a record exceeds MongoDB's document size limit: " + ex.getMessage())
+				.asRuntimeException());
 			return;
 		}
 		catch (MongoException ex) {

@@ -31,7 +31,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -336,13 +335,10 @@ class TransactionGrpcServiceTests {
 
 
 	/**
-	 * cumsum-api accepts results of up to 16,000,000 digits (plus the input), but MongoDB stores at
-	 * most 16 MiB per document. Today the driver throws BsonMaximumSizeExceededException (not a
-	 * MongoException): the call fails with INTERNAL, the records before the big one are stored, the
-	 * ones after it never are, and every retry of the batch fails the same way.
+	 * MongoDB stores at most 16 MiB per document: a larger record is rejected before anything of
+	 * its batch is written, so a retry cannot store half a batch.
 	 */
 	@Test
-	@Disabled("bug: a record over MongoDB's 16 MiB document limit fails the batch with INTERNAL after storing part of it")
 	void recordTooLargeForOneDocumentIsRejectedAsInvalidArgumentAndNothingIsStored() {
 		String value = "1" + "0".repeat(999) + "." + "0".repeat(999) + "1";
 		String[] values = java.util.Collections.nCopies(5000, value).toArray(String[]::new);

@@ -1,0 +1,106 @@
+package dev.cumsum.system;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The local stack as a user runs it: transaction-api on its embedded store and cumsum-api in
+ * strict mode, both as processes. A POST is read back through the public API, exactly.
+ */
+class EndToEndTests {
+
+	@TempDir
+	static Path data;
+
+	static ServiceProcess transactions;
+
+	static ServiceProcess api;
+
+	static ApiClient client;
+
+	@BeforeAll
+	static void start() throws Exception {
+		int grpc = ServiceProcess.freePort();
+		int port = ServiceProcess.freePort();
+		transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), null, data).start();
+		api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpc, "strict").start();
+		transactions.awaitReady(Duration.ofSeconds(90));
+		api.awaitReady(Duration.ofSeconds(90));
+		client = new ApiClient(port);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (api != null) {
+			api.close();
+		}
+		if (transactions != null) {
+			transactions.close();
+		}
+	}
+
+	@Test
+	void postedRequestIsReadBackExactly() throws Exception {
+		HttpResponse<String> posted = client.post("{\"arr\":[9223372036854775807,1,0.5],\"mode\":\"np\"}", null);
+		assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+		JsonNode body = ApiClient.json(posted);
+		assertThat(body.get("data").toString()).isEqualTo("[9223372036854775807,9223372036854775808,9223372036854775808.5]");
+		String id = body.get("request_id").asString();
+		assertThat(posted.headers().firstValue("X-Request-Id")).hasValue(id);
+
+		HttpResponse<String> stored = client.get("/api/transactions/" + id);
+		assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+		JsonNode record = ApiClient.json(stored);
+		assertThat(record.get("input").toString()).isEqualTo("[9223372036854775807,1,0.5]");
+		assertThat(record.get("output").toString()).isEqualTo(body.get("data").toString());
+		assertThat(record.get("mode").asString()).isEqualTo("np");
+		assertThat(record.get("pod").asString()).isEqualTo("system-test");
+		assertThat(record.get("length").asInt()).isEqualTo(3);
+		assertThat(record.get("exec_ns").asLong()).isEqualTo(body.get("exec_ns").asLong());
+	}
+
+	@Test
+	void clientRequestIdIsTheIdempotencyKey() throws Exception {
+		String id = "e2e-idempotent-1";
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.post("{\"arr\":[1,2,3]}", id).statusCode()).isEqualTo(200);
+		}
+		JsonNode page = ApiClient.json(client.get("/api/transactions?limit=100"));
+		long copies = 0;
+		for (JsonNode item : page.get("items")) {
+			copies += id.equals(item.get("request_id").asString()) ? 1 : 0;
+		}
+		assertThat(copies).isEqualTo(1);
+		assertThat(ApiClient.json(client.get("/api/transactions/" + id)).get("output").toString()).isEqualTo("[1,3,6]");
+	}
+
+	@Test
+	void statsCountTheServingPod() throws Exception {
+		assertThat(client.post("{\"arr\":[4]}", null).statusCode()).isEqualTo(200);
+		JsonNode stats = ApiClient.json(client.get("/api/transactions/stats"));
+		assertThat(stats.get("count").asLong()).isPositive();
+		assertThat(stats.get("count_by_pod").get("system-test").asLong()).isPositive();
+		assertThat(stats.get("first_received_at").asString()).isNotBlank();
+	}
+
+	@Test
+	void historySurvivesARestartOfTransactionApi() throws Exception {
+		HttpResponse<String> posted = client.post("{\"arr\":[7,8]}", "e2e-survives-restart");
+		assertThat(posted.statusCode()).isEqualTo(200);
+		assertThat(transactions.terminate(Duration.ofSeconds(30))).isIn(0, 143);
+		transactions.start().awaitReady(Duration.ofSeconds(90));
+		HttpResponse<String> stored = client.get("/api/transactions/e2e-survives-restart");
+		assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+		assertThat(ApiClient.json(stored).get("output").toString()).isEqualTo("[7,15]");
+	}
+
+}
