@@ -23,12 +23,28 @@ final class CumSum {
 					yield new Longs((mode == Mode.MAN) ? sequential(longs.values()) : parallel(longs.values()));
 				}
 				catch (ArithmeticException overflow) {
-					yield compute(mode, longs.toDecimals());
+					yield exactLongsOrDecimals(mode, longs);
 				}
 			}
 			case Decimals decimals ->
 				new Decimals((mode == Mode.MAN) ? sequential(decimals.values()) : parallel(decimals.values()));
 		};
+	}
+
+	/**
+	 * A partial sum of the parallel prefix can overflow where no prefix does ({@code [-1, MAX, 1]}):
+	 * only a sequential overflow means the result needs decimals, so both modes return the same kind.
+	 */
+	private static NumberArray exactLongsOrDecimals(Mode mode, Longs longs) {
+		if (mode == Mode.NP) {
+			try {
+				return new Longs(sequential(longs.values()));
+			}
+			catch (ArithmeticException overflow) {
+				// falls through to decimals
+			}
+		}
+		return compute(mode, longs.toDecimals());
 	}
 
 	private static long[] sequential(long[] values) {
