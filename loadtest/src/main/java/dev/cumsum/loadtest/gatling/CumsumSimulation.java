@@ -50,7 +50,8 @@ public class CumsumSimulation extends Simulation {
             .exec(http("POST /api").post("/api")
                     .body(StringBody("#{body}"))
                     .check(status().is(200))
-                    .check(jmesPath("length(data)").ofInt().isEL("#{expectedLength}"))
+                    // null-safe: an error body (problem+json, no data) fails the check instead of crashing it
+                    .check(jmesPath("length(data || `[]`)").ofInt().isEL("#{expectedLength}"))
                     .check(jmesPath("data[-1]").ofDouble().is(session -> session.getDouble("expectedLast"))));
 
     {
