@@ -88,6 +88,12 @@ record Dashboard(Path file, JsonNode json) {
      */
     Map<String, String> resolveVariables(PrometheusServer prometheus, Instant start, Instant end)
             throws IOException, InterruptedException {
+        return resolveVariables(prometheus, start, end, false);
+    }
+
+    /** With {@code lenient}, a variable without values is left out instead of failing. */
+    Map<String, String> resolveVariables(PrometheusServer prometheus, Instant start, Instant end, boolean lenient)
+            throws IOException, InterruptedException {
         Map<String, String> values = new LinkedHashMap<>(BUILT_INS);
         for (JsonNode variable : variables()) {
             String name = variable.path("name").asString();
@@ -107,6 +113,9 @@ record Dashboard(Path file, JsonNode json) {
                 Pattern filter = Pattern.compile(regex.replaceAll("^/|/$", ""));
                 found = found.stream().filter(v -> filter.matcher(v).matches()).toList();
             }
+            if (found.isEmpty() && lenient) {
+                continue;
+            }
             if (found.isEmpty()) {
                 throw new AssertionError(title() + ": variable " + name + " has no values: " + text);
             }
@@ -114,6 +123,17 @@ record Dashboard(Path file, JsonNode json) {
             values.put(name, multi ? "(" + String.join("|", found) + ")" : found.getFirst());
         }
         return values;
+    }
+
+    /** Whether every variable {@code expr} uses has a value. */
+    static boolean resolvable(String expr, Map<String, String> values) {
+        Matcher m = VARIABLE.matcher(expr);
+        while (m.find()) {
+            if (!values.containsKey(m.group(1))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String substitute(String expr, Map<String, String> values) {

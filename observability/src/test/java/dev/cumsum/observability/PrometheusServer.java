@@ -54,14 +54,35 @@ final class PrometheusServer implements AutoCloseable {
         Path data = Files.createDirectories(workDir.resolve("data"));
         Path configFile = workDir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
-        Path log = workDir.resolve("prometheus.log");
         int port = Tools.freePort();
-        Process process = new ProcessBuilder(binary.toString(),
+        return launch(new ProcessBuilder(binary.toString(),
                 "--config.file=" + configFile,
                 "--storage.tsdb.path=" + data,
                 "--storage.tsdb.retention.time=3650d",
-                "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--web.listen-address=127.0.0.1:" + port), workDir, port);
+    }
+
+    /**
+     * Starts Prometheus through scripts/local-prometheus.sh (the local stack's way), which execs
+     * prometheus, so stopping this process stops Prometheus.
+     */
+    static PrometheusServer startLocalScript(Path workDir, Map<String, String> env)
+            throws IOException, InterruptedException {
+        Tools.require("prometheus");
+        int port = Tools.freePort();
+        ProcessBuilder builder = new ProcessBuilder("bash", Tools.repoRoot().resolve("scripts/local-prometheus.sh")
+                .toString());
+        builder.environment().putAll(env);
+        builder.environment().put("PROMETHEUS_PORT", String.valueOf(port));
+        builder.environment().put("LOCAL_PROMETHEUS_DIR", workDir.toString());
+        return launch(builder, workDir, port);
+    }
+
+    private static PrometheusServer launch(ProcessBuilder builder, Path workDir, int port)
+            throws IOException, InterruptedException {
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve("prometheus.log");
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PrometheusServer server = new PrometheusServer(process, URI.create("http://127.0.0.1:" + port), log);
         server.awaitReady();
         return server;
