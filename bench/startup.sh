@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Startup time of both services: process start to the first 200 from /actuator/health/readiness,
+# several runs each, min/median/max. Forms:
+#   jar  the plain executable jar (java -jar *-exec.jar)
+#   aot  the same jar extracted with Spring Boot's tools jar mode plus a JDK AOT cache (JEP 483/514,
+#        JDK 25: -XX:AOTCacheOutput on a training run that exits after refresh, -XX:AOTCache after)
+# The server runs on core 0 (like a one-CPU pod), the readiness poll on core 1.
+#   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--out FILE] [--no-write]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=5
+FORMS=jar,aot
+SERVICES=cumsum-api,transaction-api
+OUT=$ROOT/docs/benchmarks.md
+WRITE=1
+JVM_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS=$2; shift ;;
+    --forms) FORMS=$2; shift ;;
+    --services) SERVICES=$2; shift ;;
+    --out) OUT=$2; shift ;;
+    --no-write) WRITE=0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+die() { echo "startup: $*" >&2; exit 1; }
+log() { echo "startup: $*" >&2; }
+
+if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+"$JAVA" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q AOTCacheOutput || FORMS=${FORMS//aot/}
+
+WORK=$(mktemp -d /tmp/cumsum-startup.XXXXXX)
+PID=
+cleanup() { [ -z "$PID" ] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; } || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+jar_of() { echo "$ROOT/$1/target/$1-0.1.0-SNAPSHOT-exec.jar"; }
+port() { echo $((10000 + RANDOM % 20000)); }
+
+args_of() { # service run-dir -> application arguments on fresh ports
+  case "$1" in
+    cumsum-api) echo "--server.port=$(port) --management.server.port=$MPORT --cumsum.delivery.mode=strict --spring.grpc.client.channel.transactions.target=static://127.0.0.1:$(port)" ;;
+    transaction-api) echo "--spring.grpc.server.port=$(port) --server.port=$MPORT --transaction.embedded.data-dir=$2/data" ;;
+  esac
+}
+
+# prepare a form; prints the command prefix to run it (relative to the run directory)
+prepare() { # service form
+  local jar; jar=$(jar_of "$1")
+  [ -f "$jar" ] || die "no $jar: run ./mvnw -q install -DskipTests first"
+  case "$2" in
+    jar) echo "$JAVA $JVM_OPTS -jar $jar" ;;
+    aot)
+      local d=$WORK/$1-aot
+      "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$d/app" >/dev/null
+      local app; app=$(ls "$d"/app/*.jar)
+      MPORT=$(port)
+      # training run: the context refreshes, then the JVM exits and writes the cache
+      # shellcheck disable=SC2046,SC2086
+      (cd "$d" && taskset -c 0 "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$d/app.aot" -Dspring.context.exit=onRefresh \
+        -jar "$app" $(args_of "$1" "$d") > "$d/training.log" 2>&1) || { tail -n 20 "$d/training.log" >&2; die "$1: AOT training run failed"; }
+      [ -s "$d/app.aot" ] || die "$1: no AOT cache written"
+      log "$1: AOT cache $(du -m "$d/app.aot" | cut -f1) MiB"
+      echo "$JAVA $JVM_OPTS -XX:AOTCache=$d/app.aot -jar $app" ;;
+    *) die "unknown form $2" ;;
+  esac
+}
+
+# one start: milliseconds from fork to the first 200 on readiness
+time_start() { # service command
+  local dir; dir=$(mktemp -d "$WORK/run.XXXXXX")
+  MPORT=$(port)
+  local t0 t1
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2046,SC2086
+  (cd "$dir" && exec taskset -c 0 $2 $(args_of "$1" "$dir")) > "$dir/log" 2>&1 &
+  PID=$!
+  until taskset -c 1 curl -sf -o /dev/null "http://127.0.0.1:$MPORT/actuator/health/readiness"; do
+    kill -0 "$PID" 2>/dev/null || { tail -n 20 "$dir/log" >&2; die "$1 exited before ready"; }
+    [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 120000 ] || { kill "$PID"; die "$1 not ready in 120 s"; }
+    sleep 0.02
+  done
+  t1=$(date +%s%N)
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+  grep -q 'AOTCache' "$dir/log" && grep -i 'error.*aot\|aot.*error\|unable to use' "$dir/log" >&2 || true
+  echo $(( (t1 - t0) / 1000000 ))
+}
+
+RESULTS=$WORK/startup.tsv; : > "$RESULTS"
+START=$(date -u +%FT%TZ); LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for s in ${SERVICES//,/ }; do
+  for f in ${FORMS//,/ }; do
+    cmd=$(prepare "$s" "$f")
+    ts=()
+    for _ in $(seq "$RUNS"); do ts+=("$(time_start "$s" "$cmd")"); log "$s/$f: ${ts[-1]} ms"; done
+    printf '%s\t%s\t%s\n' "$s" "$f" "${ts[*]}" >> "$RESULTS"
+  done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+TABLE=$WORK/table.md
+{
+  echo "Run: $START, $("$JAVA" -version 2>&1 | head -n1), $RUNS starts per row, server on core 0, JVM options \`$JVM_OPTS\`; load average before: $LOAD_BEFORE, after: $LOAD_AFTER."
+  echo
+  echo "| service | form | min s | median s | max s | runs (ms) |"
+  echo "|---|---|---:|---:|---:|---|"
+  while IFS=$'\t' read -r s f ts; do
+    # shellcheck disable=SC2086
+    sorted=$(printf '%s\n' $ts | sort -n | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    set -- $sorted
+    n=$#; mid=$(( (n + 1) / 2 ))
+    med=$(printf '%s\n' $sorted | sed -n "${mid}p")
+    label=$f; [ "$f" = jar ] && label="plain jar"; [ "$f" = aot ] && label="extracted jar + JDK AOT cache"
+    awk -v s="$s" -v l="$label" -v a="$1" -v m="$med" -v z="${!n}" -v r="$ts" \
+      'BEGIN { printf "| %s | %s | %.2f | %.2f | %.2f | %s |\n", s, l, a / 1000, m / 1000, z / 1000, r }'
+  done < "$RESULTS"
+} > "$TABLE"
+cat "$TABLE"
+
+if [ "$WRITE" = 1 ]; then
+  begin='<!-- BEGIN bench/startup.sh -->'; end='<!-- END bench/startup.sh -->'
+  [ -f "$OUT" ] && grep -qF "$begin" "$OUT" || printf '\n%s\n%s\n' "$begin" "$end" >> "$OUT"
+  awk -v b="$begin" -v e="$end" -v t="$TABLE" '
+    $0 == b { print; while ((getline l < t) > 0) print l; skip = 1; next }
+    $0 == e { skip = 0 }
+    !skip' "$OUT" > "$WORK/out.md"
+  cat "$WORK/out.md" > "$OUT"
+  log "wrote the table into $OUT"
+fi
