@@ -189,6 +189,8 @@ class LiveServicesTest {
         List<Series> perPod = prometheus.query(rule.renderForPods(NAMESPACE, List.of(pod)), at);
         assertThat(perPod).as("%s for pod %s at %s", rule.metricName(), pod, at).hasSize(1);
         assertThat(perPod.getFirst().labels()).containsEntry("pod", pod);
+        System.out.printf("%s pod %s at %s: %.3f (expected %.3f +- %.3f)%n", rule.metricName(), pod, at,
+                perPod.getFirst().value(), expected, tolerance);
         assertThat(perPod.getFirst().value()).as("%s for pod %s", rule.metricName(), pod)
                 .isCloseTo(expected, within(tolerance));
         List<Series> namespace = prometheus.query(rule.renderForNamespace(NAMESPACE), at);
