@@ -27,6 +27,8 @@ class EndToEndTests {
 
 	static ApiClient client;
 
+	static int apiPort;
+
 	@BeforeAll
 	static void start() throws Exception {
 		int grpc = ServiceProcess.freePort();
@@ -36,6 +38,7 @@ class EndToEndTests {
 		transactions.awaitReady(Duration.ofSeconds(90));
 		api.awaitReady(Duration.ofSeconds(90));
 		client = new ApiClient(port);
+		apiPort = port;
 	}
 
 	@AfterAll
@@ -81,6 +84,29 @@ class EndToEndTests {
 		}
 		assertThat(copies).isEqualTo(1);
 		assertThat(ApiClient.json(client.get("/api/transactions/" + id)).get("output").toString()).isEqualTo("[1,3,6]");
+	}
+
+	@Test
+	void incomingTraceContextIsRecordedForW3cAndJaegerHeaders() throws Exception {
+		String w3cTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+		String jaegerTrace = "0af7651916cd43dd8448eb211c80319c";
+		String w3cId = postWithHeader("traceparent", "00-" + w3cTrace + "-00f067aa0ba902b7-01");
+		String jaegerId = postWithHeader("uber-trace-id", jaegerTrace + ":b7ad6b7169203331:0:1");
+		assertThat(ApiClient.json(client.get("/api/transactions/" + w3cId)).get("trace_id").asString())
+			.isEqualTo(w3cTrace);
+		assertThat(ApiClient.json(client.get("/api/transactions/" + jaegerId)).get("trace_id").asString())
+			.isEqualTo(jaegerTrace);
+	}
+
+	private static String postWithHeader(String name, String value) throws Exception {
+		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + apiPort + "/api"))
+				.header("Content-Type", "application/json")
+				.header(name, value)
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"arr\":[1]}"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return ApiClient.json(response).get("request_id").asString();
 	}
 
 	@Test
