@@ -5,7 +5,8 @@
 #   aot  the same jar extracted with Spring Boot's tools jar mode plus a JDK AOT cache (JEP 483/514,
 #        JDK 25: -XX:AOTCacheOutput on a training run that exits after refresh, -XX:AOTCache after)
 # The server runs on core 0 (like a one-CPU pod), the readiness poll on core 1.
-#   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--out FILE] [--no-write]
+#   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--api-jar P] [--tx-jar P]
+#                    [--out FILE] [--no-write]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +22,10 @@ while [ $# -gt 0 ]; do
     --forms) FORMS=$2; shift ;;
     --services) SERVICES=$2; shift ;;
     --out) OUT=$2; shift ;;
+    --api-jar) API_JAR=$2; shift ;;
+    --tx-jar) TX_JAR=$2; shift ;;
     --no-write) WRITE=0 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -42,7 +45,9 @@ cleanup() { [ -z "$PID" ] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null;
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-jar_of() { echo "$ROOT/$1/target/$1-0.1.0-SNAPSHOT-exec.jar"; }
+API_JAR=${API_JAR:-$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar}
+TX_JAR=${TX_JAR:-$ROOT/transaction-api/target/transaction-api-0.1.0-SNAPSHOT-exec.jar}
+jar_of() { if [ "$1" = cumsum-api ]; then echo "$API_JAR"; else echo "$TX_JAR"; fi; }
 port() { echo $((10000 + RANDOM % 20000)); }
 
 args_of() { # service run-dir -> application arguments on fresh ports
