@@ -6,7 +6,6 @@ import java.util.SplittableRandom;
 
 import dev.cumsum.api.cumsum.NumberArray.Decimals;
 import dev.cumsum.api.cumsum.NumberArray.Longs;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -109,8 +108,6 @@ class CumSumTests {
 	 * parallel prefix overflows on a partial sum that the sequential loop never forms.
 	 */
 	@Test
-	@Disabled("bug: np falls back to decimals when a parallel partial sum overflows although every running sum "
-			+ "fits in a long, so its record's output is a DecimalList where man sends an Int64List")
 	void npGivesLongsWheneverManDoes() {
 		long[] values = new long[LARGE];
 		values[0] = -1;
