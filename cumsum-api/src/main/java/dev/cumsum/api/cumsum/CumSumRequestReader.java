@@ -121,7 +121,7 @@ class CumSumRequestReader {
 					decimals.add(value);
 				}
 			}
-			BigDecimal value = parser.getDecimalValue();
+			BigDecimal value = decimal(parser, n);
 			checkDigits(value, n);
 			span.add(value);
 			decimals.add(value);
@@ -137,11 +137,26 @@ class CumSumRequestReader {
 		return new Decimals(decimals.toArray(BigDecimal[]::new));
 	}
 
+	private BigDecimal decimal(JsonParser parser, int index) {
+		try {
+			return parser.getDecimalValue();
+		}
+		catch (NumberFormatException ex) {
+			// an exponent beyond int range: not even a BigDecimal can hold it
+			throw outOfRange(index);
+		}
+	}
+
+	private InvalidRequestException outOfRange(int index) {
+		int max = this.limits.maxDigits();
+		return new InvalidRequestException("arr[" + index + "] is outside the supported range: at most " + max
+				+ " integer digits and " + max + " decimal places");
+	}
+
 	private void checkDigits(BigDecimal value, int index) {
 		int max = this.limits.maxDigits();
-		if (value.scale() > max || value.precision() - value.scale() > max) {
-			throw new InvalidRequestException("arr[" + index + "] is outside the supported range: at most " + max
-					+ " integer digits and " + max + " decimal places");
+		if (value.scale() > max || (long) value.precision() - value.scale() > max) {
+			throw outOfRange(index);
 		}
 	}
 
