@@ -52,9 +52,9 @@ class RecordBatcher implements SmartLifecycle {
 
 	private final DeliveryMetrics metrics;
 
-	private final ScheduledExecutorService retries;
+	private volatile ScheduledExecutorService retries;
 
-	private final Thread dispatcher;
+	private volatile Thread dispatcher;
 
 	/** Batches sent and not yet settled (in flight or waiting for a retry). */
 	private final Set<List<Pending>> outstanding = ConcurrentHashMap.newKeySet();
@@ -72,8 +72,6 @@ class RecordBatcher implements SmartLifecycle {
 		this.buffer = new LinkedBlockingQueue<>(properties.bufferCapacity());
 		this.calls = new Semaphore(properties.maxInFlight());
 		this.metrics = new DeliveryMetrics(registry, properties.mode(), this.buffer::size, properties.bufferCapacity());
-		this.retries = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("delivery-retry").daemon().factory());
-		this.dispatcher = Thread.ofPlatform().name("delivery-dispatcher").daemon().unstarted(this::dispatch);
 	}
 
 	/** @return the record's acknowledgement, or null when the buffer is full or shutting down */
@@ -102,11 +100,13 @@ class RecordBatcher implements SmartLifecycle {
 	private void dispatch() {
 		while (this.running || !this.buffer.isEmpty()) {
 			try {
+				// a call slot first: a record taken from the buffer is never left waiting in this thread
+				this.calls.acquire();
 				Pending first = this.buffer.poll(100, TimeUnit.MILLISECONDS);
 				if (first == null) {
+					this.calls.release();
 					continue;
 				}
-				this.calls.acquire();
 				send(drainBatch(first), 1);
 			}
 			catch (InterruptedException ex) {
@@ -205,8 +205,13 @@ class RecordBatcher implements SmartLifecycle {
 		}
 	}
 
+	/** Threads are made here, not in the constructor, so a stopped context can be started again. */
 	@Override
 	public void start() {
+		this.drainDeadline = Long.MAX_VALUE;
+		this.retries = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("delivery-retry").daemon().factory());
+		this.dispatcher = Thread.ofPlatform().name("delivery-dispatcher").daemon().unstarted(this::dispatch);
 		this.running = true;
 		this.accepting = true;
 		this.dispatcher.start();
