@@ -141,45 +141,60 @@ body_file() { # size -> file with {"arr":[1..n],"mode":"man"}
 # One response body per row: [1,2,3] -> [1,3,6], and the real payload answers 200 with its last
 # cumulative sum n(n+1)/2. nginx only has to answer 200. Retries for up to 15 s: a gRPC channel that
 # first tried while transaction-api was still starting is in reconnect backoff.
-check_answers() { # name url
-  local name=$1 url=$2 deadline=$((SECONDS + 15)) out code size
+check_answers() { # name url; on failure prints why on stdout and returns 1
+  local name=$1 url=$2 deadline=$((SECONDS + 30)) out code size
   while :; do
     out=$(curl -s -o "$WORK/check.out" -w '%{http_code}' -H 'Content-Type: application/json' \
       -d '{"arr":[1,2,3],"mode":"man"}' "$url" || true)
     if [ "$out" = 200 ] && { [ "$name" = nginx ] || grep -q '\[1,3,6\]' "$WORK/check.out"; }; then break; fi
-    [ $SECONDS -lt $deadline ] || die "$name answered $out $(head -c 300 "$WORK/check.out") to [1,2,3]; expected 200 with [1,3,6]"
+    [ $SECONDS -lt $deadline ] || { echo "answered $out $(head -c 300 "$WORK/check.out") to [1,2,3]; expected 200 with [1,3,6]"; return 1; }
     sleep 0.5
   done
   for size in ${SIZES//,/ }; do
     code=$(curl -s -o "$WORK/check.out" -w '%{http_code}' -H 'Content-Type: application/json' \
       --data-binary @"$(body_file "$size")" "$url" || true)
-    [ "$code" = 200 ] || die "$name answered $code to the $size-element payload"
+    [ "$code" = 200 ] || { echo "answered $code $(head -c 300 "$WORK/check.out") to the $size-element payload"; return 1; }
     [ "$name" = nginx ] || grep -q "[,[]$((size * (size + 1) / 2))\]" "$WORK/check.out" \
-      || die "$name: wrong cumulative sum for the $size-element payload: $(head -c 300 "$WORK/check.out")"
+      || { echo "wrong cumulative sum for the $size-element payload: $(head -c 300 "$WORK/check.out")"; return 1; }
   done
-  log "$name answers correctly"
+  log "$name answers correctly" >&2
 }
 
-# wrk on the load core; prints "rps p50_ms p99_ms non2xx sockerr"
+# wrk on the load core; prints "rps p50_ms p99_ms non2xx sockerr wrk_cpu_percent"
+# (wrk's own CPU share of its run: well below 100% while the server is saturated means the server is
+# the limit; 100% means the load generator was, or other load on core 1 starved it)
 run_wrk() { # url size seconds [rate]
-  local out
+  local out cpu
   out=$(BENCH_BODY_FILE=$(body_file "$2") BENCH_RATE=${4:-} BENCH_THREADS=1 \
-    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$3"s --timeout 5s -s "$BENCH/post.lua" "$1" 2>&1) \
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$3"s --timeout 5s -s "$BENCH/post.lua" "$1" 2>&1; times) \
     || die "wrk failed: $out"
-  echo "$out" | awk '/^BENCH_RESULT/ {
+  # `times` prints the shell's then its children's user/system time, e.g. "0m1.234s 0m0.567s"
+  cpu=$(echo "$out" | awk '/^[0-9]+m[0-9.]+s [0-9]+m[0-9.]+s$/ { line = $0 } END {
+      split(line, t, " "); s = 0
+      for (i = 1; i <= 2; i++) { split(t[i], ms, "m"); sub(/s/, "", ms[2]); s += ms[1] * 60 + ms[2] }
+      print s }')
+  echo "$out" | awk -v cpu="$cpu" -v d="$3" '/^BENCH_RESULT/ {
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "%.0f %.2f %.2f %d %d\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000, v["p99_us"] / 1000,
-        v["status"], v["connect"] + v["read"] + v["write"] + v["timeout"] }'
+      printf "%.0f %.2f %.2f %d %d %.0f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000, v["p99_us"] / 1000,
+        v["status"], v["connect"] + v["read"] + v["write"] + v["timeout"], 100 * cpu / d }'
 }
 
-RESULTS=$WORK/results.tsv   # row size rps p50 p99 rss tx_rss non2xx sockerr core_share
+RESULTS=$WORK/results.tsv   # row size rps p50 p99 rss tx_rss non2xx sockerr core_share wrk_cpu note
 PACED=$WORK/paced.tsv       # size target achieved p50 p99 non2xx
 : > "$RESULTS"; : > "$PACED"
 
 # measure one server: warm-up per payload (excluded), then the measured run
 measure() { # name url warmup_first warmup_next pid [tx_pid]
   local name=$1 url=$2 w=$3 wnext=$4 pid=$5 txpid=${6:-} size r c0 c1 p0 p1 share rss txrss first=1
-  check_answers "$name" "$url"
+  local why
+  if ! why=$(check_answers "$name" "$url"); then
+    [ "$SMOKE" = 0 ] || die "$name $why"
+    log "$name $why: row not measured"
+    for size in ${SIZES//,/ }; do
+      printf '%s\t%s\t0\t\t\t\t\t0\t0\t\t\tdid not answer correctly: %s\n' "$name" "$size" "${why//|/\\|}" >> "$RESULTS"
+    done
+    return 0
+  fi
   for size in ${SIZES//,/ }; do
     [ $first = 1 ] || w=$wnext
     first=0
@@ -190,8 +205,8 @@ measure() { # name url warmup_first warmup_next pid [tx_pid]
     share=$(awk -v p=$((p1 - p0)) -v c=$((c1 - c0)) 'BEGIN { printf "%.0f", (c > 0 ? 100 * p / c : 0) }')
     rss=$(rss_mib "$pid"); txrss=-; [ -z "$txpid" ] || txrss=$(rss_mib "$txpid")
     set -- $r
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$size" "$1" "$2" "$3" "$rss" "$txrss" "$4" "$5" "$share" >> "$RESULTS"
-    log "$name/$size: $1 req/s, p50 $2 ms, p99 $3 ms, RSS $rss MiB, non-2xx $4, socket errors $5, core share $share%"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$name" "$size" "$1" "$2" "$3" "$rss" "$txrss" "$4" "$5" "$share" "$6" >> "$RESULTS"
+    log "$name/$size: $1 req/s, p50 $2 ms, p99 $3 ms, RSS $rss MiB, non-2xx $4, socket errors $5, server core share $share%, wrk CPU $6%"
     if [ "$SMOKE" = 1 ] && [ "$4" -gt $(( $1 * DURATION / 100 )) ]; then die "$name/$size: more than 1% non-2xx answers ($4)"; fi
     [ "$1" -gt 0 ] || die "$name/$size: no request completed"
     # p99 at 80% of this row's maximum rate (compute path only)
@@ -254,13 +269,14 @@ for row in ${ROWS//,/ }; do
       stop "$pid" ;;
     off|async|strict)
       free_port grpc
-      if [ "$row" != off ] && [ -z "$TX_PID" ]; then
-        # one transaction-api for the async and strict rows, on the server core beside cumsum-api
+      if [ "$row" != off ]; then
+        # a fresh transaction-api and store for each of the async and strict rows, on the server core
+        # beside cumsum-api (a shared one would still be draining async's backlog when strict starts)
         free_port TX_GRPC; free_port txm
-        mkdir -p "$WORK/txdata"
+        mkdir -p "$WORK/txdata-$row"
         # shellcheck disable=SC2086
         taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port="$TX_GRPC" \
-          --server.port="$txm" --transaction.embedded.data-dir="$WORK/txdata" > "$WORK/transaction-api.log" 2>&1 &
+          --server.port="$txm" --transaction.embedded.data-dir="$WORK/txdata-$row" > "$WORK/transaction-api.log" 2>&1 &
         TX_PID=$!; PIDS+=($TX_PID)
         wait_ready "http://127.0.0.1:$txm/actuator/health/readiness" "$TX_PID" transaction-api
         log "transaction-api ready"
@@ -274,11 +290,12 @@ for row in ${ROWS//,/ }; do
       wait_ready "http://127.0.0.1:$mport/actuator/health/readiness" "$pid" "$row"
       txp=; [ "$row" = off ] || txp=$TX_PID
       measure "$row" "http://127.0.0.1:$port/api" "$WARMUP" "$(( (WARMUP + 2) / 3 ))" "$pid" $txp
-      stop "$pid" ;;
+      stop "$pid"
+      [ -z "$TX_PID" ] || stop "$TX_PID"
+      TX_PID= ;;
     *) die "unknown row $row" ;;
   esac
 done
-[ -z "$TX_PID" ] || stop "$TX_PID"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------- report ----------
@@ -290,23 +307,24 @@ report() {
   nginxv=$(nginx -v 2>&1 | sed 's/.*: //')
   echo "Run: $START_EPOCH, $(nproc --all) cores ($cpu), kernel $kernel, $jdk, $nginxv, $(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2)."
   echo "Parameters: ${DURATION}s measured per row, warm-up ${WARMUP}s (JVM, first payload; a third of it for the next) / ${NATIVE_WARMUP}s (native), $CONNS connections, wrk -t1 on core $LOAD_CPU, servers on core $SERVER_CPU, JVM options \`$JVM_OPTS\`."
-  echo "Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER. \"core share\" = CPU time of the row's server processes / busy+idle time of core $SERVER_CPU during the measured run (below ~95% under full load means something else ran on the server core)."
+  echo "Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER. \"core share\" = CPU time of the row's server processes / busy+idle time of core $SERVER_CPU during the measured run (below ~95% under full load means something else ran on the server core, or the server was not the bottleneck); \"wrk CPU\" = wrk's own CPU time / run time on core $LOAD_CPU (near 100% means the load generator, not the server, was the limit)."
   echo
-  echo "| server | payload | RPS | × seed | × go-nethttp | × nginx | p50 ms | × seed | p99 ms | × seed | RSS MiB | × seed | transaction-api RSS MiB | non-2xx | socket errors | core share |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| server | payload | RPS | × seed | × go-nethttp | × nginx | p50 ms | × seed | p99 ms | × seed | RSS MiB | × seed | transaction-api RSS MiB | non-2xx | socket errors | server core share | wrk CPU |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '
     function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "n/a" }
-    { name[NR] = $1; size[NR] = $2; rps[NR] = $3; p50[NR] = $4; p99[NR] = $5; rss[NR] = $6; tx[NR] = $7; bad[NR] = $8; sock[NR] = $9; share[NR] = $10
+    { name[NR] = $1; size[NR] = $2; rps[NR] = $3; p50[NR] = $4; p99[NR] = $5; rss[NR] = $6; tx[NR] = $7; bad[NR] = $8; sock[NR] = $9; share[NR] = $10; wcpu[NR] = $11; note[NR] = $12
       if ($1 == "seed-go-fasthttp") { srps[$2] = $3; sp50[$2] = $4; sp99[$2] = $5; srss[$2] = $6 }
       if ($1 == "go-nethttp") grps[$2] = $3
       if ($1 == "nginx") nrps[$2] = $3 }
     END { for (i = 1; i <= NR; i++) {
       label = name[i]
       if (label == "off") label = "cumsum-api compute only (off)"; else if (label == "async" || label == "strict") label = "cumsum-api " label " (+ transaction-api)"
-      printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s%% |\n", label, size[i], rps[i],
+      if (note[i] != "") { printf "| %s | %s | %s ||||||||||||||\n", label, size[i], note[i]; continue }
+      printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s%% | %s%% |\n", label, size[i], rps[i],
         ratio(rps[i], srps[size[i]]), ratio(rps[i], grps[size[i]]), ratio(rps[i], nrps[size[i]]),
         p50[i], ratio(p50[i], sp50[size[i]]), p99[i], ratio(p99[i], sp99[size[i]]), rss[i], ratio(rss[i], srss[size[i]]),
-        tx[i], bad[i], sock[i], share[i] } }' "$RESULTS"
+        tx[i], bad[i], sock[i], share[i], wcpu[i] } }' "$RESULTS"
   if [ -s "$PACED" ]; then
     echo
     echo "Compute path at 80% of its maximum rate (wrk paced, same connections):"
@@ -321,6 +339,7 @@ report() {
   awk -F'\t' -v paced="$PACED" '
     function verdict(ok) { return ok ? "met" : "**missed**" }
     FILENAME == paced { pp99[$1] = $5; next }
+    $12 != "" { printf "- %s, %s elements: **not measured**, %s\n", $1, $2, $12; next }
     { rps[$1, $2] = $3; sizes[$2] = 1; if ($1 ~ /^(off|async|strict)$/) { if ($6 > apirss) apirss = $6; if ($7 != "-" && $7 > txrss) txrss = $7 } }
     END {
       for (s in sizes) {
