@@ -39,7 +39,8 @@ final class ServiceProcess implements AutoCloseable {
 		this.log = Path.of(System.getProperty("logs.dir", "target/process-logs"));
 	}
 
-	static ServiceProcess transactionApi(int grpcPort, int managementPort, String mongoUri, Path dataDir) {
+	static ServiceProcess transactionApi(int grpcPort, int managementPort, String mongoUri, Path dataDir,
+			String... extra) {
 		List<String> args = new ArrayList<>(List.of("--spring.grpc.server.port=" + grpcPort,
 				"--server.port=" + managementPort, "--spring.grpc.server.shutdown.grace-period=5s"));
 		if (mongoUri != null) {
@@ -48,6 +49,7 @@ final class ServiceProcess implements AutoCloseable {
 		else {
 			args.add("--transaction.embedded.data-dir=" + dataDir);
 		}
+		args.addAll(List.of(extra));
 		return create("transaction-api", managementPort, args);
 	}
 

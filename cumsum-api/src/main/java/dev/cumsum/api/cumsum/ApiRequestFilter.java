@@ -7,11 +7,16 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import org.slf4j.MDC;
+
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Around every {@code POST /api}: resolves the request id (client's or generated), echoes it in
- * {@code X-Request-Id} on every answer including errors, and counts the request once it finished.
+ * {@code X-Request-Id} on every answer including errors, puts it on the trace span and in the log
+ * context ({@code request_id}), and counts the request once it finished.
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 
@@ -19,10 +24,15 @@ class ApiRequestFilter extends OncePerRequestFilter {
 
 	static final String MODE = ApiRequestFilter.class.getName() + ".mode";
 
+	static final String MDC_KEY = "request_id";
+
 	private final ApiRequestMetrics metrics;
 
-	ApiRequestFilter(ApiRequestMetrics metrics) {
+	private final Tracer tracer;
+
+	ApiRequestFilter(ApiRequestMetrics metrics, Tracer tracer) {
 		this.metrics = metrics;
+		this.tracer = tracer;
 	}
 
 	@Override
@@ -40,11 +50,17 @@ class ApiRequestFilter extends OncePerRequestFilter {
 		if (RequestIds.isValid(id)) {
 			request.setAttribute(REQUEST_ID, id);
 			response.setHeader(RequestIds.HEADER, id);
+			MDC.put(MDC_KEY, id);
+			Span span = this.tracer.currentSpan();
+			if (span != null) {
+				span.tag("cumsum.request_id", id);
+			}
 		}
 		try {
 			chain.doFilter(request, response);
 		}
 		finally {
+			MDC.remove(MDC_KEY);
 			this.metrics.count((Mode) request.getAttribute(MODE), response.getStatus());
 		}
 	}

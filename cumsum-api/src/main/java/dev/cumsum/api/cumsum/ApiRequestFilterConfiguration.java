@@ -1,5 +1,8 @@
 package dev.cumsum.api.cumsum;
 
+import io.micrometer.tracing.Tracer;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,9 +11,10 @@ import org.springframework.context.annotation.Configuration;
 class ApiRequestFilterConfiguration {
 
 	@Bean
-	FilterRegistrationBean<ApiRequestFilter> apiRequestFilter(ApiRequestMetrics metrics) {
+	FilterRegistrationBean<ApiRequestFilter> apiRequestFilter(ApiRequestMetrics metrics,
+			ObjectProvider<Tracer> tracer) {
 		FilterRegistrationBean<ApiRequestFilter> registration = new FilterRegistrationBean<>(
-				new ApiRequestFilter(metrics));
+				new ApiRequestFilter(metrics, tracer.getIfAvailable(() -> Tracer.NOOP)));
 		registration.addUrlPatterns("/api", "/api/");
 		return registration;
 	}

@@ -8,6 +8,8 @@ import dev.cumsum.transaction.v1.Record;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,6 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code POST /api}: the cumulative sum, recorded in the history before (strict) or after (async) answering. */
 @RestController
 class CumSumController {
+
+	private static final Logger log = LoggerFactory.getLogger(CumSumController.class);
 
 	private final CumSumRequestReader reader;
 
@@ -55,6 +59,9 @@ class CumSumController {
 					this.pod, traceId());
 			this.delivery.deliver(record);
 		}
+		// ids and sizes only: request bodies are never logged
+		log.debug("POST /api served: request_id={} mode={} length={} exec_ns={}", requestId, body.mode().label(),
+				body.values().length(), execNs);
 		byte[] json = CumSumResponseWriter.write(sums, execNs, receivedAt.getEpochSecond(), requestId);
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
 	}

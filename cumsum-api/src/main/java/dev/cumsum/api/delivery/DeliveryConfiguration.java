@@ -3,6 +3,7 @@ package dev.cumsum.api.delivery;
 import dev.cumsum.transaction.v1.Record;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceFutureStub;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -35,8 +36,8 @@ class DeliveryConfiguration {
 	@Bean
 	@ConditionalOnExpression("'${cumsum.delivery.mode:strict}'.toLowerCase() != 'off'")
 	RecordBatcher recordBatcher(TransactionServiceFutureStub stub, DeliveryProperties properties,
-			MeterRegistry registry) {
-		return new RecordBatcher(stub, properties, registry);
+			MeterRegistry registry, ObjectProvider<Tracer> tracer) {
+		return new RecordBatcher(stub, properties, registry, tracer.getIfAvailable(() -> Tracer.NOOP));
 	}
 
 }

@@ -21,6 +21,10 @@ import dev.cumsum.transaction.v1.RecordBatchRequest;
 import dev.cumsum.transaction.v1.RecordBatchResponse;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceFutureStub;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Link;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,8 @@ class RecordBatcher implements SmartLifecycle {
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private final TransactionServiceFutureStub stub;
+
+	private final Tracer tracer;
 
 	private final DeliveryProperties properties;
 
@@ -66,6 +72,12 @@ class RecordBatcher implements SmartLifecycle {
 	private volatile long drainDeadline = Long.MAX_VALUE;
 
 	RecordBatcher(TransactionServiceFutureStub stub, DeliveryProperties properties, MeterRegistry registry) {
+		this(stub, properties, registry, Tracer.NOOP);
+	}
+
+	RecordBatcher(TransactionServiceFutureStub stub, DeliveryProperties properties, MeterRegistry registry,
+			Tracer tracer) {
+		this.tracer = tracer;
 		this.stub = stub;
 		this.properties = properties;
 		this.retryUntilAcknowledged = properties.mode() == DeliveryMode.ASYNC;
@@ -79,7 +91,7 @@ class RecordBatcher implements SmartLifecycle {
 		if (!this.accepting) {
 			return null;
 		}
-		Pending pending = new Pending(record, new CompletableFuture<>());
+		Pending pending = new Pending(record, new CompletableFuture<>(), this.tracer.currentTraceContext().context());
 		if (!this.buffer.offer(pending)) {
 			this.metrics.rejected();
 			return null;
@@ -140,13 +152,18 @@ class RecordBatcher implements SmartLifecycle {
 		RecordBatchRequest.Builder request = RecordBatchRequest.newBuilder();
 		batch.forEach((pending) -> request.addRecords(pending.record()));
 		long start = System.nanoTime();
-		Futures.addCallback(
-				this.stub.withDeadlineAfter(this.properties.timeout().toMillis(), TimeUnit.MILLISECONDS)
-					.recordBatch(request.build()),
+		Span span = batchSpan(batch, attempt);
+		com.google.common.util.concurrent.ListenableFuture<RecordBatchResponse> call;
+		try (Tracer.SpanInScope scope = this.tracer.withSpan(span)) {
+			call = this.stub.withDeadlineAfter(this.properties.timeout().toMillis(), TimeUnit.MILLISECONDS)
+				.recordBatch(request.build());
+		}
+		Futures.addCallback(call,
 				new FutureCallback<RecordBatchResponse>() {
 
 					@Override
 					public void onSuccess(RecordBatchResponse response) {
+						span.end();
 						RecordBatcher.this.metrics.sent(batch.size(), System.nanoTime() - start, true);
 						int acknowledged = 0;
 						for (Pending pending : batch) {
@@ -158,11 +175,36 @@ class RecordBatcher implements SmartLifecycle {
 
 					@Override
 					public void onFailure(Throwable failure) {
+						span.error(failure).end();
 						RecordBatcher.this.metrics.sent(batch.size(), System.nanoTime() - start, false);
 						retryOrFail(batch, attempt, failure);
 					}
 
 				}, MoreExecutors.directExecutor());
+	}
+
+	/**
+	 * One call serves many requests: its span continues the first record's trace (so a request
+	 * alone in its batch has one unbroken trace: HTTP, batch, gRPC client, gRPC server, MongoDB)
+	 * and links the traces of the others.
+	 */
+	private Span batchSpan(List<Pending> batch, int attempt) {
+		Span.Builder span = this.tracer.spanBuilder()
+			.name("cumsum.delivery.batch")
+			.kind(Span.Kind.CLIENT)
+			.tag("cumsum.delivery.records", batch.size())
+			.tag("cumsum.delivery.attempt", attempt);
+		TraceContext parent = batch.getFirst().traceContext();
+		if (parent != null) {
+			span.setParent(parent);
+		}
+		for (int i = 1; i < batch.size(); i++) {
+			TraceContext other = batch.get(i).traceContext();
+			if (other != null) {
+				span.addLink(new Link(other));
+			}
+		}
+		return span.start();
 	}
 
 	private void retryOrFail(List<Pending> batch, int attempt, Throwable failure) {
@@ -254,7 +296,7 @@ class RecordBatcher implements SmartLifecycle {
 		return PHASE;
 	}
 
-	private record Pending(Record record, CompletableFuture<Void> acknowledged) {
+	private record Pending(Record record, CompletableFuture<Void> acknowledged, TraceContext traceContext) {
 	}
 
 }

@@ -15,6 +15,8 @@ import dev.cumsum.transaction.v1.RecordBatchResponse;
 import dev.cumsum.transaction.v1.Stats;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import io.grpc.Status;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.bson.BsonMaximumSizeExceededException;
@@ -24,6 +26,7 @@ import org.bson.codecs.DocumentCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -49,9 +52,12 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 
 	private final HistoryMetrics metrics;
 
-	TransactionGrpcService(HistoryRepository repository, HistoryMetrics metrics) {
+	private final Tracer tracer;
+
+	TransactionGrpcService(HistoryRepository repository, HistoryMetrics metrics, ObjectProvider<Tracer> tracer) {
 		this.repository = repository;
 		this.metrics = metrics;
+		this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
 	}
 
 	@Override
@@ -65,7 +71,14 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 				documents.add(document);
 			}
 			long start = System.nanoTime();
-			try {
+			// the write as a child of the gRPC server span: the last hop of each request's trace
+			Span span = this.tracer.nextSpan()
+				.name("mongodb insertMany")
+				.tag("db.system", "mongodb")
+				.tag("db.operation", "insertMany")
+				.tag("cumsum.records", documents.size())
+				.start();
+			try (Tracer.SpanInScope scope = this.tracer.withSpan(span)) {
 				BatchResult result = this.repository.insert(documents);
 				this.metrics.written(result, System.nanoTime() - start);
 				return RecordBatchResponse.newBuilder()
@@ -75,7 +88,11 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 			}
 			catch (RuntimeException ex) {
 				this.metrics.failed(documents.size(), System.nanoTime() - start);
+				span.error(ex);
 				throw ex;
+			}
+			finally {
+				span.end();
 			}
 		});
 	}
