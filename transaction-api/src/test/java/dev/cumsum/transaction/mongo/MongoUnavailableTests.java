@@ -1,6 +1,7 @@
 package dev.cumsum.transaction.mongo;
 
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +56,26 @@ class MongoUnavailableTests {
 		// it retried until the timeout and then gave up, instead of hanging on
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(2),
 				Duration.ofSeconds(30));
+	}
+
+	/** mongo-java-server has no users: any credentials fail authentication, as a wrong password would. */
+	@Test
+	void startupFailsAtOnceWithAClearMessageWhenCredentialsAreRejected() throws Exception {
+		MongoServer server = new MongoServer(new MemoryBackend());
+		InetSocketAddress address = server.bind();
+		try {
+			String uri = "mongodb://bob:wrong@127.0.0.1:" + address.getPort() + "/?authSource=admin";
+			long started = System.nanoTime();
+			assertThatException().isThrownBy(() -> start(uri, "--transaction.store.startup-timeout=30s").close())
+				.satisfies((ex) -> assertThat(messages(ex)).anySatisfy((message) -> assertThat(message)
+					.contains("MongoDB rejected the credentials in spring.mongodb.uri", "authSource")
+					.doesNotContain("wrong")));
+			// no retrying: a wrong password does not fix itself
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+		}
+		finally {
+			server.shutdownNow();
+		}
 	}
 
 	private static List<String> messages(Throwable ex) {
