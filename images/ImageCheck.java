@@ -37,7 +37,12 @@ public class ImageCheck {
         Element jib = jibConfiguration(repo.resolve("pom.xml"));
         Element container = child(jib, "container");
         Element servicePom = parse(repo.resolve(service).resolve("pom.xml"));
-        String projectVersion = text(child(parse(repo.resolve("pom.xml")), "version"));
+        // the image tag: one property in the root pom, which the chart's appVersion must match
+        String imageTag = text(child(child(parse(repo.resolve("pom.xml")), "properties"), "image.tag"));
+        String chart = Files.readString(repo.resolve("helm/cumsum-autoscale/Chart.yaml"));
+        expect("Chart.yaml appVersion vs pom image.tag", imageTag, chart.lines()
+                .filter(l -> l.startsWith("appVersion:")).map(l -> l.substring(11).trim().replace("\"", ""))
+                .findFirst().orElse(""));
 
         @SuppressWarnings("unchecked")
         Map<String, Object> manifest = (Map<String, Object>) ((List<Object>) Json.parse(
@@ -102,7 +107,7 @@ public class ImageCheck {
             }
         }
         expect("label org.opencontainers.image.title", service, labels.get("org.opencontainers.image.title"));
-        expect("label org.opencontainers.image.version", projectVersion, labels.get("org.opencontainers.image.version"));
+        expect("label org.opencontainers.image.version", imageTag, labels.get("org.opencontainers.image.version"));
 
         // app layers (the ones Jib adds): nothing the runtime user could modify
         List<String> layers = strings(manifest.get("Layers"));
