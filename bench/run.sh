@@ -160,7 +160,8 @@ check_answers() { # name url; on failure prints why on stdout and returns 1
   log "$name answers correctly" >&2
 }
 
-# wrk on the load core; prints "rps p50_ms p99_ms non2xx sockerr wrk_cpu_percent"
+# wrk on the load core; prints "rps p50_ms p99_ms non2xx sockerr wrk_cpu_percent", rps counting only
+# 2xx answers (async answers 503 when its buffer is full: those are not throughput)
 # (wrk's own CPU share of its run: well below 100% while the server is saturated means the server is
 # the limit; 100% means the load generator was, or other load on core 1 starved it)
 run_wrk() { # url size seconds [rate]
@@ -175,7 +176,7 @@ run_wrk() { # url size seconds [rate]
       print s }')
   echo "$out" | awk -v cpu="$cpu" -v d="$3" '/^BENCH_RESULT/ {
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "%.0f %.2f %.2f %d %d %.0f\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000, v["p99_us"] / 1000,
+      printf "%.0f %.2f %.2f %d %d %.0f\n", (v["requests"] - v["status"]) / (v["duration_us"] / 1e6), v["p50_us"] / 1000, v["p99_us"] / 1000,
         v["status"], v["connect"] + v["read"] + v["write"] + v["timeout"], 100 * cpu / d }'
 }
 
@@ -309,7 +310,7 @@ report() {
   echo "Parameters: ${DURATION}s measured per row, warm-up ${WARMUP}s (JVM, first payload; a third of it for the next) / ${NATIVE_WARMUP}s (native), $CONNS connections, wrk -t1 on core $LOAD_CPU, servers on core $SERVER_CPU, JVM options \`$JVM_OPTS\`."
   echo "Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER. \"core share\" = CPU time of the row's server processes / busy+idle time of core $SERVER_CPU during the measured run (below ~95% under full load means something else ran on the server core, or the server was not the bottleneck); \"wrk CPU\" = wrk's own CPU time / run time on core $LOAD_CPU (near 100% means the load generator, not the server, was the limit)."
   echo
-  echo "| server | payload | RPS | × seed | × go-nethttp | × nginx | p50 ms | × seed | p99 ms | × seed | RSS MiB | × seed | transaction-api RSS MiB | non-2xx | socket errors | server core share | wrk CPU |"
+  echo "| server | payload | RPS (2xx/s) | × seed | × go-nethttp | × nginx | p50 ms | × seed | p99 ms | × seed | RSS MiB | × seed | transaction-api RSS MiB | non-2xx | socket errors | server core share | wrk CPU |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '
     function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "n/a" }
