@@ -2,22 +2,22 @@
 # Where the time goes on the compute path: cumsum-api with delivery off on core 0, wrk on core 1,
 # warm-up, then a JFR recording (profile settings) during a loaded window. Prints the top frames by
 # own time (top of stack) and the top application/library frames anywhere on the stack.
-#   bench/profile.sh [--warmup S] [--seconds S] [--size N] [--connections N] [--keep FILE.jfr]
+#   bench/profile.sh [--warmup S] [--seconds S] [--size N] [--connections N] [--keep FILE.jfr] [--jar PATH]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WARMUP=40; SECONDS_REC=20; SIZE=10; CONNS=50; KEEP=
+JAR=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --warmup) WARMUP=$2; shift ;; --seconds) SECONDS_REC=$2; shift ;; --size) SIZE=$2; shift ;;
-    --connections) CONNS=$2; shift ;; --keep) KEEP=$2; shift ;;
+    --connections) CONNS=$2; shift ;; --keep) KEEP=$2; shift ;; --jar) JAR=$2; shift ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
   esac; shift
 done
 if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java; JFR=${JAVA_HOME:+$JAVA_HOME/bin/}jfr
-JAR=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar
 WORK=$(mktemp -d /tmp/cumsum-profile.XXXXXX); PID=
-trap '[ -z "$PID" ] || { kill $PID; wait $PID; } 2>/dev/null; rm -rf "$WORK"' EXIT
+trap '[ -z "$PID" ] || { kill $PID; wait $PID || true; } 2>/dev/null; rm -rf "$WORK"' EXIT
 port=$((10000 + RANDOM % 10000)); mport=$((port + 1))
 taskset -c 0 "$JAVA" -XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -jar "$JAR" --server.port=$port --management.server.port=$mport \
   --cumsum.delivery.mode=off > "$WORK/api.log" 2>&1 &
