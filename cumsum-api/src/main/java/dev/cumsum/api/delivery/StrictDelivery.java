@@ -8,20 +8,10 @@ import java.util.concurrent.TimeoutException;
 import dev.cumsum.transaction.v1.Record;
 
 /** Waits, at most the delivery timeout, for transaction-api to acknowledge the durable write. */
-class StrictDelivery implements Delivery {
-
-	private final RecordBatcher batcher;
-
-	private final DeliveryProperties properties;
+class StrictDelivery extends BatchedDelivery {
 
 	StrictDelivery(RecordBatcher batcher, DeliveryProperties properties) {
-		this.batcher = batcher;
-		this.properties = properties;
-	}
-
-	@Override
-	public boolean enabled() {
-		return true;
+		super(batcher, properties);
 	}
 
 	@Override
@@ -46,10 +36,6 @@ class StrictDelivery implements Delivery {
 			this.batcher.giveUp(acknowledged, ex);
 			throw unavailable("interrupted while waiting for transaction-api");
 		}
-	}
-
-	private DeliveryUnavailableException unavailable(String detail) {
-		return new DeliveryUnavailableException(detail, (int) Math.max(1, this.properties.retryAfter().toSeconds()));
 	}
 
 }
