@@ -36,7 +36,7 @@ READY_TIMEOUT=120
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) SMOKE=1; DURATION=2; WARMUP=1; NATIVE_WARMUP=0; WRITE=0 ;;
+    --smoke) SMOKE=1; DURATION=2; WARMUP=0; NATIVE_WARMUP=0; WRITE=0 ;;
     --duration) DURATION=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --native-warmup) NATIVE_WARMUP=$2; shift ;;
@@ -199,7 +199,7 @@ measure() { # name url warmup_first warmup_next pid [tx_pid]
   for size in ${SIZES//,/ }; do
     [ $first = 1 ] || w=$wnext
     first=0
-    if [ "$w" != 0 ]; then log "$name/$size: warm-up ${w}s"; run_wrk "$url" "$size" "$w" >/dev/null; fi
+    if [ "$w" -gt 0 ]; then log "$name/$size: warm-up ${w}s"; run_wrk "$url" "$size" "$w" >/dev/null; fi
     c0=$(core_ticks); p0=$(proc_ticks $pid $txpid)
     r=$(run_wrk "$url" "$size" "$DURATION")
     c1=$(core_ticks); p1=$(proc_ticks $pid $txpid)
@@ -270,9 +270,10 @@ for row in ${ROWS//,/ }; do
       stop "$pid" ;;
     off|async|strict)
       free_port grpc
-      if [ "$row" != off ]; then
+      if [ "$row" != off ] && { [ "$SMOKE" = 0 ] || [ -z "$TX_PID" ]; }; then
         # a fresh transaction-api and store for each of the async and strict rows, on the server core
-        # beside cumsum-api (a shared one would still be draining async's backlog when strict starts)
+        # beside cumsum-api (a shared one would still be draining async's backlog when strict starts);
+        # the smoke run's 2 s of load leaves no such backlog, so it shares one to save a JVM start
         free_port TX_GRPC; free_port txm
         mkdir -p "$WORK/txdata-$row"
         # shellcheck disable=SC2086
@@ -292,11 +293,11 @@ for row in ${ROWS//,/ }; do
       txp=; [ "$row" = off ] || txp=$TX_PID
       measure "$row" "http://127.0.0.1:$port/api" "$WARMUP" "$(( (WARMUP + 2) / 3 ))" "$pid" $txp
       stop "$pid"
-      [ -z "$TX_PID" ] || stop "$TX_PID"
-      TX_PID= ;;
+      if [ "$SMOKE" = 0 ] && [ -n "$TX_PID" ]; then stop "$TX_PID"; TX_PID=; fi ;;
     *) die "unknown row $row" ;;
   esac
 done
+[ -z "$TX_PID" ] || stop "$TX_PID"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------- report ----------
