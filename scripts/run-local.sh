@@ -14,7 +14,7 @@ mkdir -p .local/logs .local/data
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "Building (./mvnw install -DskipTests) ..."
-  ./mvnw -B -q -ntp install -DskipTests -pl proto,transaction-api,cumsum-api
+  ./mvnw -B -q -ntp install -DskipTests -pl transaction-api,cumsum-api -am
 fi
 
 pids=()

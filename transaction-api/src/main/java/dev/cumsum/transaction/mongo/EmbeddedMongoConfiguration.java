@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
 
 import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
@@ -54,10 +56,14 @@ class EmbeddedMongoConfiguration {
 
 	/**
 	 * H2's store commits on a timer by default, so an acknowledged write could vanish if the process
-	 * is killed within that second; committing after each message makes an acknowledgement mean the
-	 * write reached the file.
+	 * is killed within that second; committing after each write command, before its reply, makes an
+	 * acknowledgement mean the write reached the file. Reads and pings commit nothing: each commit
+	 * writes a chunk, and committing on every message kept the store busy long after the load.
 	 */
 	static final class CommittingH2Backend extends H2Backend {
+
+		private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findAndModify",
+				"findandmodify", "createIndexes", "dropIndexes", "drop", "dropDatabase", "collMod", "create");
 
 		CommittingH2Backend(String fileName) {
 			super(fileName);
@@ -66,8 +72,15 @@ class EmbeddedMongoConfiguration {
 		@Override
 		public de.bwaldvogel.mongo.bson.Document handleMessage(MongoMessage message) {
 			de.bwaldvogel.mongo.bson.Document reply = super.handleMessage(message);
-			commit();
+			if (isWrite(message)) {
+				commit();
+			}
 			return reply;
+		}
+
+		private static boolean isWrite(MongoMessage message) {
+			Iterator<String> keys = message.getDocument().keySet().iterator();
+			return keys.hasNext() && WRITES.contains(keys.next());
 		}
 
 	}
