@@ -4,6 +4,7 @@
 # own time (top of stack) and the top application/library frames anywhere on the stack.
 #   bench/profile.sh [--warmup S] [--seconds S] [--size N] [--connections N] [--keep FILE.jfr] [--jar PATH]
 set -euo pipefail
+. "$(dirname "$0")/lib/chart-jvm.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WARMUP=40; SECONDS_REC=20; SIZE=10; CONNS=50; KEEP=
 JAR=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar
@@ -19,7 +20,7 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java; JFR=${JAVA_HOME:+$JAVA_HOME/bin/}jfr
 WORK=$(mktemp -d /tmp/cumsum-profile.XXXXXX); PID=
 trap '[ -z "$PID" ] || { kill $PID; wait $PID || true; } 2>/dev/null; rm -rf "$WORK"' EXIT
 port=$((10000 + RANDOM % 10000)); mport=$((port + 1))
-taskset -c 0 "$JAVA" -XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -jar "$JAR" --server.port=$port --management.server.port=$mport \
+taskset -c 0 "$JAVA" $CHART_JVM_OPTS -jar "$JAR" --server.port=$port --management.server.port=$mport \
   --cumsum.delivery.mode=off > "$WORK/api.log" 2>&1 &
 PID=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$mport/actuator/health/readiness"; do kill -0 $PID; sleep 0.2; done

@@ -21,9 +21,9 @@ NATIVE_WARMUP=5
 CONNS=50
 SIZES=10,1000
 ROWS=nginx,seed-go-fasthttp,go-nethttp,off,async,strict
-# The chart runs each service with a 512 MiB memory limit and MaxRAMPercentage=75: make the JVM size
-# itself the same way here (outside a container it would see the whole 24 GiB machine).
-JVM_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75"
+# The JVM sizes itself as in a pod of the chart (memory limit, javaToolOptions from values.yaml).
+. "$ROOT/bench/lib/chart-jvm.sh"
+JVM_OPTS="$CHART_JVM_OPTS"
 API_JAR=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar
 TX_JAR=$ROOT/transaction-api/target/transaction-api-0.1.0-SNAPSHOT-exec.jar
 PEERS_DIR=

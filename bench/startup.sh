@@ -15,7 +15,8 @@ FORMS=jar,aot
 SERVICES=cumsum-api,transaction-api
 OUT=$ROOT/docs/benchmarks.md
 WRITE=1
-JVM_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75"
+. "$(dirname "$0")/lib/chart-jvm.sh"
+JVM_OPTS="$CHART_JVM_OPTS"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift ;;
