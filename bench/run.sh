@@ -226,7 +226,13 @@ measure() { # name url warmup_first warmup_next pid [tx_pid]
   done
 }
 
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# SIGTERM, then SIGKILL after 30 s: a row must not wait on a server still storing a backlog
+stop() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 
 start_nginx() { # port -> pid
   mkdir -p "$WORK/nginx"
@@ -275,10 +281,10 @@ for row in ${ROWS//,/ }; do
       stop "$pid" ;;
     off|async|strict)
       free_port grpc
-      if [ "$row" != off ] && { [ "$SMOKE" = 0 ] || [ -z "$TX_PID" ]; }; then
+      if [ "$row" != off ]; then
         # a fresh transaction-api and store for each of the async and strict rows, on the server core
-        # beside cumsum-api (a shared one would still be draining async's backlog when strict starts);
-        # the smoke run's 2 s of load leaves no such backlog, so it shares one to save a JVM start
+        # beside cumsum-api: a shared one would still be storing async's drained backlog when strict
+        # starts (even after a 2 s smoke row of 1,000-element records)
         free_port TX_GRPC; free_port txm
         mkdir -p "$WORK/txdata-$row"
         # shellcheck disable=SC2086
@@ -298,7 +304,7 @@ for row in ${ROWS//,/ }; do
       txp=; [ "$row" = off ] || txp=$TX_PID
       measure "$row" "http://127.0.0.1:$port/api" "$WARMUP" "$(( (WARMUP + 2) / 3 ))" "$pid" $txp
       stop "$pid"
-      if [ "$SMOKE" = 0 ] && [ -n "$TX_PID" ]; then stop "$TX_PID"; TX_PID=; fi ;;
+      if [ -n "$TX_PID" ]; then stop "$TX_PID"; TX_PID=; fi ;;
     *) die "unknown row $row" ;;
   esac
 done
