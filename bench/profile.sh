@@ -15,8 +15,8 @@ while [ $# -gt 0 ]; do
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
   esac; shift
 done
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java; JFR=${JAVA_HOME:+$JAVA_HOME/bin/}jfr
+. "$(dirname "$0")/../scripts/lib/java.sh"   # the project's one way to find a JDK >= 21
+JAVA=$JAVA_HOME/bin/java; JFR=$JAVA_HOME/bin/jfr
 WORK=$(mktemp -d /tmp/cumsum-profile.XXXXXX); PID=
 trap '[ -z "$PID" ] || { kill $PID; wait $PID || true; } 2>/dev/null; rm -rf "$WORK"' EXIT
 port=$((10000 + RANDOM % 10000)); mport=$((port + 1))

@@ -59,10 +59,8 @@ die() { echo "bench: $*" >&2; exit 1; }
 log() { echo "bench: $*" >&2; }
 
 # ---------- tools ----------
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+. "$(dirname "$0")/../scripts/lib/java.sh"   # the project's one way to find a JDK >= 21
+JAVA=$JAVA_HOME/bin/java
 for t in wrk nginx curl taskset "$JAVA"; do command -v "$t" >/dev/null || die "missing $t (apt-get install -y wrk nginx curl util-linux)"; done
 [ "$(nproc --all)" -ge 2 ] || die "needs 2 cores (server on $SERVER_CPU, wrk on $LOAD_CPU)"
 [ -f "$API_JAR" ] || die "no $API_JAR: run ./mvnw -q install -DskipTests first"

@@ -34,10 +34,8 @@ done
 die() { echo "startup: $*" >&2; exit 1; }
 log() { echo "startup: $*" >&2; }
 
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+. "$(dirname "$0")/../scripts/lib/java.sh"   # the project's one way to find a JDK >= 21
+JAVA=$JAVA_HOME/bin/java
 "$JAVA" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q AOTCacheOutput || FORMS=${FORMS//aot/}
 
 WORK=$(mktemp -d /tmp/cumsum-startup.XXXXXX)
