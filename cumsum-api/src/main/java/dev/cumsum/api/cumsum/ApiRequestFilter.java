@@ -44,10 +44,15 @@ class ApiRequestFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String id = request.getHeader(RequestIds.HEADER);
+		boolean valid;
 		if (id == null || id.isEmpty()) {
 			id = RequestIds.generate();
+			valid = true;
 		}
-		if (RequestIds.isValid(id)) {
+		else {
+			valid = RequestIds.isValid(id);
+		}
+		if (valid) {
 			request.setAttribute(REQUEST_ID, id);
 			response.setHeader(RequestIds.HEADER, id);
 			MDC.put(MDC_KEY, id);

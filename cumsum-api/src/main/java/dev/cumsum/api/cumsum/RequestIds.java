@@ -2,7 +2,6 @@ package dev.cumsum.api.cumsum;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * Request ids: a client's {@code X-Request-Id} is the idempotency key; otherwise a UUIDv7, whose
@@ -12,13 +11,26 @@ final class RequestIds {
 
 	static final String HEADER = "X-Request-Id";
 
-	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+	private static final int MAX_LENGTH = 128;
 
 	private RequestIds() {
 	}
 
+	/** {@code [A-Za-z0-9._:-]{1,128}}, checked by hand: a regex match was a visible share of a request's CPU. */
 	static boolean isValid(String id) {
-		return VALID.matcher(id).matches();
+		int length = id.length();
+		if (length == 0 || length > MAX_LENGTH) {
+			return false;
+		}
+		for (int i = 0; i < length; i++) {
+			char c = id.charAt(i);
+			boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+					|| c == '_' || c == ':' || c == '-';
+			if (!ok) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	static String generate() {
