@@ -92,8 +92,10 @@ public class ImageCheck {
             Path mainSource = repo.resolve(service + "/src/main/java/" + mainClass.replace('.', '/') + ".java");
             check(Files.isRegularFile(mainSource) && Files.readString(mainSource).contains("@SpringBootApplication"),
                     "main class " + mainClass + " is not the service's @SpringBootApplication (" + mainSource + ")");
-            check(Files.isRegularFile(rootfs.resolve("app/classes/" + mainClass.replace('.', '/') + ".class")),
-                    "main class " + mainClass + " is missing from /app/classes");
+            check(jarHolds(rootfs.resolve("app/classpath"), mainClass.replace('.', '/') + ".class"),
+                    "main class " + mainClass + " is not in the project jar under /app/classpath (containerizingMode packaged)");
+            check(!Files.exists(rootfs.resolve("app/classes")),
+                    "/app/classes exists: classes in a directory are not covered by a JDK AOT cache");
         }
         checkJavaOnPath(rootfs, strings(config.get("Env")));
 
@@ -166,6 +168,22 @@ public class ImageCheck {
             String path = entry.endsWith("/*") ? entry.substring(0, entry.length() - 2) : entry;
             check(Files.exists(rootfs.resolve(path.substring(1))), "classpath entry missing from the image: " + entry);
         }
+    }
+
+    private static boolean jarHolds(Path dir, String entry) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var jars = Files.list(dir)) {
+            for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).toList()) {
+                try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    if (zip.getEntry(entry) != null) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static void checkJavaOnPath(Path rootfs, List<String> env) {

@@ -25,9 +25,9 @@ if ! kind get clusters | grep -qx "${CLUSTER}"; then
 fi
 kubectl config use-context "kind-${CLUSTER}"
 
-echo "==> images ${IMAGES[*]} (Jib into the local Docker daemon)"
+echo "==> images ${IMAGES[*]} (Jib into the local Docker daemon, plus the JDK AOT cache)"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  ./mvnw -q -pl cumsum-api,transaction-api -am -DskipTests package jib:dockerBuild
+  images/build-images.sh
 fi
 kind load docker-image --name "${CLUSTER}" "${IMAGES[@]}"
 

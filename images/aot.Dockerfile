@@ -1,0 +1,23 @@
+# Adds a JDK AOT cache (JEP 483/514/515) to a service image built by Jib, trained with the image's own
+# JVM and classpath (a cache only loads on the exact JVM build and classpath that wrote it). Starts the
+# service in about a third of the time (docs/benchmarks.md, "Startup"); the chart's probes assume it.
+#
+#   docker build -f images/aot.Dockerfile --build-arg IMAGE=cumsum-autoscale/cumsum-api:0.1.0 \
+#     -t cumsum-autoscale/cumsum-api:0.1.0 images
+#
+# images/build-images.sh runs it for both services after jib:dockerBuild; images/check-images.sh
+# replays these steps without Docker. Keep to FROM/ARG/ENV/RUN [exec form]/COPY --from: that replay
+# reads this file and stops on anything else.
+ARG IMAGE
+
+FROM ${IMAGE} AS training
+# transaction-api's embedded store needs a writable directory during the training start
+ENV TRANSACTION_EMBEDDED_DATADIR=/tmp/training-data
+# Jib's entrypoint (same classpath file and main class), exiting once the context has refreshed;
+# the JVM then writes the classes it loaded and linked, and their profiles, into the cache
+RUN ["java", "-XX:AOTCacheOutput=/tmp/app.aot", "-Dspring.context.exit=onRefresh", "-Djava.io.tmpdir=/tmp", "-cp", "@/app/jib-classpath-file", "@/app/jib-main-class-file"]
+
+FROM ${IMAGE}
+COPY --from=training /tmp/app.aot /app/aot/app.aot
+# JDK_JAVA_OPTIONS is read by the java launcher only, so the chart's JAVA_TOOL_OPTIONS stay its own
+ENV JDK_JAVA_OPTIONS=-XX:AOTCache=/app/aot/app.aot
