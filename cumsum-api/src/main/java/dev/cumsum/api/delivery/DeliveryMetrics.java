@@ -28,7 +28,8 @@ class DeliveryMetrics {
 
 	private final Timer batchFailure;
 
-	DeliveryMetrics(MeterRegistry registry, DeliveryMode mode, Supplier<Number> bufferSize, int capacity) {
+	DeliveryMetrics(MeterRegistry registry, DeliveryMode mode, Supplier<Number> bufferSize, int capacity,
+			Supplier<Number> heldBytes) {
 		String delivery = mode.name().toLowerCase(java.util.Locale.ROOT);
 		this.acknowledged = records(registry, delivery, "acknowledged");
 		this.rejected = records(registry, delivery, "rejected");
@@ -50,6 +51,11 @@ class DeliveryMetrics {
 			.register(registry);
 		Gauge.builder("cumsum.delivery.buffer.capacity", () -> capacity)
 			.description("Records the buffer holds before requests get 503")
+			.tag("delivery", delivery)
+			.register(registry);
+		Gauge.builder("cumsum.delivery.buffer.held", heldBytes)
+			.description("Serialized bytes of the records held (buffered or in a batch not yet settled)")
+			.baseUnit("bytes")
 			.tag("delivery", delivery)
 			.register(registry);
 	}

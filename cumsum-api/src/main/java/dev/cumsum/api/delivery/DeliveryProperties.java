@@ -9,6 +9,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * @param mode strict (default), async or off
  * @param bufferCapacity records waiting to be sent; beyond it requests get 503
+ * @param bufferMaxBytes serialized bytes of the records held (buffered, or sent and not yet settled);
+ * beyond it requests get 503, so large requests cannot fill the heap (one record is always taken when
+ * nothing is held)
  * @param maxBatchSize records per RecordBatch call
  * @param maxBatchBytes serialized bytes per RecordBatch call (a larger single record goes alone)
  * @param maxInFlight RecordBatch calls at once; while all are busy, records accumulate into bigger batches
@@ -20,7 +23,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("cumsum.delivery")
 record DeliveryProperties(@DefaultValue("strict") DeliveryMode mode, @DefaultValue("10000") int bufferCapacity,
-		@DefaultValue("500") int maxBatchSize, @DefaultValue("4MB") DataSize maxBatchBytes,
+		@DefaultValue("32MB") DataSize bufferMaxBytes, @DefaultValue("500") int maxBatchSize, @DefaultValue("4MB") DataSize maxBatchBytes,
 		@DefaultValue("4") int maxInFlight, @DefaultValue("3s") Duration timeout,
 		@DefaultValue("100ms") Duration retryBackoff, @DefaultValue("5s") Duration maxRetryBackoff,
 		@DefaultValue("20s") Duration drainTimeout, @DefaultValue("2s") Duration retryAfter) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
@@ -56,6 +57,9 @@ class RecordBatcher implements SmartLifecycle {
 
 	private final Semaphore calls;
 
+	/** Serialized bytes of the records held, buffered or in an unsettled batch (bufferMaxBytes). */
+	private final AtomicLong heldBytes = new AtomicLong();
+
 	private final DeliveryMetrics metrics;
 
 	private volatile ScheduledExecutorService retries;
@@ -83,16 +87,26 @@ class RecordBatcher implements SmartLifecycle {
 		this.retryUntilAcknowledged = properties.mode() == DeliveryMode.ASYNC;
 		this.buffer = new LinkedBlockingQueue<>(properties.bufferCapacity());
 		this.calls = new Semaphore(properties.maxInFlight());
-		this.metrics = new DeliveryMetrics(registry, properties.mode(), this.buffer::size, properties.bufferCapacity());
+		this.metrics = new DeliveryMetrics(registry, properties.mode(), this.buffer::size, properties.bufferCapacity(),
+				this.heldBytes::get);
 	}
 
-	/** @return the record's acknowledgement, or null when the buffer is full or shutting down */
+	/** @return the record's acknowledgement, or null when the buffer is full (records or bytes) or shutting down */
 	CompletableFuture<Void> offer(Record record) {
 		if (!this.accepting) {
 			return null;
 		}
-		Pending pending = new Pending(record, new CompletableFuture<>(), this.tracer.currentTraceContext().context());
+		int size = record.getSerializedSize();
+		long held = this.heldBytes.addAndGet(size);
+		if (held > this.properties.bufferMaxBytes().toBytes() && held != size) {
+			this.heldBytes.addAndGet(-size);
+			this.metrics.rejected();
+			return null;
+		}
+		Pending pending = new Pending(record, size, new CompletableFuture<>(),
+				this.tracer.currentTraceContext().context());
 		if (!this.buffer.offer(pending)) {
+			this.heldBytes.addAndGet(-size);
 			this.metrics.rejected();
 			return null;
 		}
@@ -134,15 +148,15 @@ class RecordBatcher implements SmartLifecycle {
 	private List<Pending> drainBatch(Pending first) {
 		List<Pending> batch = new ArrayList<>();
 		batch.add(first);
-		long bytes = first.record().getSerializedSize();
+		long bytes = first.size();
 		long maxBytes = this.properties.maxBatchBytes().toBytes();
 		while (batch.size() < this.properties.maxBatchSize()) {
 			Pending next = this.buffer.peek();
-			if (next == null || bytes + next.record().getSerializedSize() > maxBytes) {
+			if (next == null || bytes + next.size() > maxBytes) {
 				break;
 			}
 			batch.add(this.buffer.poll());
-			bytes += next.record().getSerializedSize();
+			bytes += next.size();
 		}
 		return batch;
 	}
@@ -233,8 +247,17 @@ class RecordBatcher implements SmartLifecycle {
 
 	private void settle(List<Pending> batch) {
 		if (this.outstanding.remove(batch)) {
+			release(batch);
 			this.calls.release();
 		}
+	}
+
+	private void release(List<Pending> records) {
+		long bytes = 0;
+		for (Pending pending : records) {
+			bytes += pending.size();
+		}
+		this.heldBytes.addAndGet(-bytes);
 	}
 
 	private void lose(List<Pending> batch, Throwable cause) {
@@ -281,9 +304,12 @@ class RecordBatcher implements SmartLifecycle {
 		List<Pending> left = new ArrayList<>();
 		this.buffer.drainTo(left);
 		lose(left, shutdown);
+		release(left);
 		for (List<Pending> batch : this.outstanding) {
 			lose(batch, shutdown);
 		}
+		this.outstanding.clear();
+		this.heldBytes.set(0);
 	}
 
 	@Override
@@ -296,7 +322,7 @@ class RecordBatcher implements SmartLifecycle {
 		return PHASE;
 	}
 
-	private record Pending(Record record, CompletableFuture<Void> acknowledged, TraceContext traceContext) {
+	private record Pending(Record record, int size, CompletableFuture<Void> acknowledged, TraceContext traceContext) {
 	}
 
 }

@@ -109,6 +109,7 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 		assertThat(sample(this.managementPort, "cumsum_delivery_buffer_size", "delivery=\"strict\"")).isZero();
 		assertThat(sample(this.managementPort, "cumsum_delivery_buffer_capacity", "delivery=\"strict\""))
 			.isEqualTo(10_000);
+		assertThat(sample(this.managementPort, "cumsum_delivery_buffer_held_bytes", "delivery=\"strict\"")).isZero();
 		for (String part : List.of("count", "sum", "max")) {
 			sample(this.managementPort, "cumsum_delivery_batch_size_" + part, "delivery=\"strict\"");
 		}

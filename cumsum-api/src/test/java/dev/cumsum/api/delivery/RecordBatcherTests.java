@@ -235,6 +235,41 @@ class RecordBatcherTests {
 		assertThat(this.transactions.records()).containsOnlyKeys("first-life", "second-life");
 	}
 
+	/**
+	 * The byte budget: large records fill it long before the record count, and beyond it requests are
+	 * rejected (503) instead of growing the heap; one record too big for the budget still goes when
+	 * nothing else is held, and acknowledged records give their bytes back.
+	 */
+	@Test
+	void aByteBudgetBoundsWhatIsHeldAndIsGivenBackOnAcknowledgement() {
+		this.transactions.behave(Behaviour.HANG);
+		Record large = record("large-0", 1_000);
+		int size = large.getSerializedSize();
+		start(properties(DeliveryMode.ASYNC, 1_000, DataSize.ofBytes(3L * size), 1, 1, Duration.ofMillis(500),
+				Duration.ofMillis(300)));
+
+		assertThat(this.batcher.offer(large)).isNotNull();
+		await(() -> this.transactions.recordBatchCalls() == 1);
+		assertThat(this.batcher.offer(record("large-1", 1_000))).isNotNull();
+		assertThat(this.batcher.offer(record("large-2", 1_000))).isNotNull();
+		assertThat(heldBytes()).isEqualTo(3.0 * size);
+		assertThat(this.batcher.offer(record("large-3", 1_000))).as("over the byte budget").isNull();
+		assertThat(records(DeliveryMode.ASYNC, "rejected")).isEqualTo(1);
+		assertThat(bufferSize()).as("far below the record capacity").isEqualTo(2);
+
+		this.transactions.behave(Behaviour.NORMAL);
+		await(() -> this.transactions.records().size() == 3);
+		await(() -> heldBytes() == 0);
+		assertThat(this.batcher.offer(record("large-4", 1_000))).succeedsWithin(Duration.ofSeconds(5));
+		Record huge = record("huge", 4_000);
+		assertThat(huge.getSerializedSize()).isGreaterThan(3 * size);
+		await(() -> heldBytes() == 0);
+		assertThat(this.batcher.offer(huge)).as("alone, a record over the budget still goes")
+			.succeedsWithin(Duration.ofSeconds(5));
+		assertThat(this.transactions.records()).containsKeys("large-0", "large-1", "large-2", "large-4", "huge")
+			.doesNotContainKey("large-3");
+	}
+
 	private void start(DeliveryProperties properties) {
 		this.batcher = new RecordBatcher(TransactionServiceGrpc.newFutureStub(this.channel), properties,
 				this.registry);
@@ -244,8 +279,14 @@ class RecordBatcherTests {
 	/** Short backoffs so that retries happen within a test. */
 	private static DeliveryProperties properties(DeliveryMode mode, int bufferCapacity, int maxBatchSize,
 			int maxInFlight, Duration timeout, Duration drainTimeout) {
-		return new DeliveryProperties(mode, bufferCapacity, maxBatchSize, DataSize.ofMegabytes(4), maxInFlight,
-				timeout, Duration.ofMillis(20), Duration.ofMillis(150), drainTimeout, Duration.ofSeconds(2));
+		return properties(mode, bufferCapacity, DataSize.ofMegabytes(32), maxBatchSize, maxInFlight, timeout,
+				drainTimeout);
+	}
+
+	private static DeliveryProperties properties(DeliveryMode mode, int bufferCapacity, DataSize bufferMaxBytes,
+			int maxBatchSize, int maxInFlight, Duration timeout, Duration drainTimeout) {
+		return new DeliveryProperties(mode, bufferCapacity, bufferMaxBytes, maxBatchSize, DataSize.ofMegabytes(4),
+				maxInFlight, timeout, Duration.ofMillis(20), Duration.ofMillis(150), drainTimeout, Duration.ofSeconds(2));
 	}
 
 	private double records(DeliveryMode mode, String result) {
@@ -260,13 +301,25 @@ class RecordBatcherTests {
 		return this.registry.get("cumsum.delivery.buffer.size").gauge().value();
 	}
 
+	private double heldBytes() {
+		return this.registry.get("cumsum.delivery.buffer.held").gauge().value();
+	}
+
 	private static Record record(String id) {
+		return record(id, 1);
+	}
+
+	private static Record record(String id, int length) {
+		Int64List.Builder values = Int64List.newBuilder();
+		for (int i = 0; i < length; i++) {
+			values.addValues(1_000_000L + i);
+		}
 		return Record.newBuilder()
 			.setRequestId(id)
 			.setMode("man")
-			.setLength(1)
-			.setInput(Values.newBuilder().setInts(Int64List.newBuilder().addValues(1)))
-			.setOutput(Values.newBuilder().setInts(Int64List.newBuilder().addValues(1)))
+			.setLength(length)
+			.setInput(Values.newBuilder().setInts(values))
+			.setOutput(Values.newBuilder().setInts(values))
 			.setPod("test")
 			.build();
 	}
