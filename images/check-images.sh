@@ -130,7 +130,8 @@ replay_aot() {
   in_image "$root" rw HOME=/ "${env[@]}" "${train_env[@]}" -- "${run[@]}" >"$work/$svc-training.log" 2>&1 \
     || { tail -n 30 "$work/$svc-training.log" >&2; fail "$svc: the AOT training run failed"; }
   [ -s "$root${copy[0]}" ] || fail "$svc: the training run wrote no ${copy[0]}"
-  install -D -m 0644 -o 0 -g 0 "$root${copy[0]}" "$root${copy[1]}"
+  # COPY keeps the file's mode and makes root its owner
+  install -D -m "$(stat -c %a "$root${copy[0]}")" -o 0 -g 0 "$root${copy[0]}" "$root${copy[1]}"
   # the training stage's files are not in the final image
   find "$root/tmp" -mindepth 1 -delete
   printf '%s\n' "${final_env[@]}" >>"$work/$svc/image/env.list"
