@@ -2,8 +2,9 @@
 # Startup time of both services: process start to the first 200 from /actuator/health/readiness,
 # several runs each, min/median/max. Forms:
 #   jar  the plain executable jar (java -jar *-exec.jar)
-#   aot  the same jar extracted with Spring Boot's tools jar mode plus a JDK AOT cache (JEP 483/514,
-#        JDK 25: -XX:AOTCacheOutput on a training run that exits after refresh, -XX:AOTCache after)
+#   aot  the same jar extracted with Spring Boot's tools jar mode plus a JDK AOT cache (JEP 483/514/515,
+#        JDK 25: -XX:AOTCacheOutput on a training run, -XX:AOTCache after), trained as the images are:
+#        TRAINING_REQUESTS from images/aot.Dockerfile through the service's own endpoints, then exit
 # The server runs on core 0 (like a one-CPU pod), the readiness poll on core 1.
 #   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--api-jar P] [--tx-jar P]
 #                    [--out FILE] [--no-write]
@@ -67,10 +68,14 @@ prepare() { # service form
       "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$d/app" >/dev/null
       local app; app=$(ls "$d"/app/*.jar)
       MPORT=$(port)
-      # training run: the context refreshes, then the JVM exits and writes the cache
+      # training run as in images/aot.Dockerfile: requests through its own endpoints (cumsum-api with
+      # delivery off), then the JVM exits and writes the cache
+      local training; training=$(sed -n 's/^ENV TRAINING_REQUESTS=//p' "$ROOT/images/aot.Dockerfile")
+      [ -n "$training" ] || die "no TRAINING_REQUESTS in images/aot.Dockerfile"
       # shellcheck disable=SC2046,SC2086
-      (cd "$d" && taskset -c 0 "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$d/app.aot" -Dspring.context.exit=onRefresh \
-        -jar "$app" $(args_of "$1" "$d") > "$d/training.log" 2>&1) || { tail -n 20 "$d/training.log" >&2; die "$1: AOT training run failed"; }
+      (cd "$d" && taskset -c 0 "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$d/app.aot" -jar "$app" \
+        $(args_of "$1" "$d" | sed 's/delivery.mode=strict/delivery.mode=off/') --training.requests="$training" \
+        > "$d/training.log" 2>&1) || { tail -n 20 "$d/training.log" >&2; die "$1: AOT training run failed"; }
       [ -s "$d/app.aot" ] || die "$1: no AOT cache written"
       log "$1: AOT cache $(du -m "$d/app.aot" | cut -f1) MiB"
       echo "$JAVA $JVM_OPTS -XX:AOTCache=$d/app.aot -jar $app" ;;

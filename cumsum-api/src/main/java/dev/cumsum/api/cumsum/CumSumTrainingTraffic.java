@@ -1,0 +1,84 @@
+package dev.cumsum.api.cumsum;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import dev.cumsum.support.training.TrainingTraffic;
+
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Training traffic for the image's JDK AOT cache: {@code POST /api} over HTTP on the service's own
+ * port, a mix of what the endpoint sees (both modes, short and long arrays, decimals, the overflow
+ * fallback, a rejected body), each answer checked.
+ */
+@Component
+class CumSumTrainingTraffic implements TrainingTraffic {
+
+	private static final int CONNECTIONS = 8;
+
+	private static final String LONG_ARRAY = IntStream.rangeClosed(1, 1000)
+		.mapToObj(Integer::toString)
+		.collect(Collectors.joining(","));
+
+	/** body, expected status, a fragment the answer must contain */
+	private static final List<String[]> CALLS = List.of(
+			new String[] { "{\"arr\":[1,2,3],\"mode\":\"man\"}", "200", "[1,3,6]" },
+			new String[] { "{\"arr\":[1,2,3,4,5,6,7,8,9,10],\"mode\":\"np\"}", "200", "55]" },
+			new String[] { "{\"arr\":[" + LONG_ARRAY + "]}", "200", "500500]" },
+			new String[] { "{\"arr\":[0.5,1.25,-2],\"mode\":\"man\"}", "200", "[0.5,1.75,-0.25]" },
+			new String[] { "{\"arr\":[9223372036854775807,1],\"mode\":\"np\"}", "200", "9223372036854775808]" },
+			new String[] { "{\"arr\":[1,\"two\"]}", "400", "\"status\":400" });
+
+	private final Environment environment;
+
+	CumSumTrainingTraffic(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void send(int requests) throws Exception {
+		URI uri = URI.create("http://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port") + "/api");
+		try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+				ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor()) {
+			List<Future<?>> sent = new ArrayList<>();
+			for (int c = 0; c < CONNECTIONS; c++) {
+				int first = c;
+				sent.add(connections.submit(() -> {
+					for (int i = first; i < requests; i += CONNECTIONS) {
+						call(client, uri, CALLS.get(i % CALLS.size()));
+					}
+					return null;
+				}));
+			}
+			for (Future<?> connection : sent) {
+				connection.get();
+			}
+		}
+	}
+
+	private static void call(HttpClient client, URI uri, String[] call) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(uri)
+			.timeout(Duration.ofSeconds(10))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(call[0]))
+			.build();
+		HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != Integer.parseInt(call[1]) || !response.body().contains(call[2])) {
+			throw new IllegalStateException("POST /api " + call[0] + " answered " + response.statusCode() + " "
+					+ response.body() + ", expected " + call[1] + " with " + call[2]);
+		}
+	}
+
+}

@@ -1,0 +1,86 @@
+package dev.cumsum.transaction.history;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.client.MongoClients;
+import dev.cumsum.support.training.TrainingTraffic;
+import dev.cumsum.transaction.TestClients;
+import dev.cumsum.transaction.TestMongo;
+import dev.cumsum.transaction.v1.GetStatsRequest;
+import dev.cumsum.transaction.v1.TransactionServiceGrpc;
+import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcServerPort;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The AOT cache's training traffic against the running service and its store (local mode). */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.grpc.server.port=0", "management.server.port=0" })
+@DirtiesContext
+class HistoryTrainingTrafficTests {
+
+	@TempDir
+	static Path dataDir;
+
+	private static final String database = TestMongo.uniqueDatabase("history_training_traffic_tests");
+
+	@DynamicPropertySource
+	static void store(DynamicPropertyRegistry registry) {
+		registry.add("transaction.embedded.data-dir", () -> dataDir.toString());
+		String uri = TestMongo.externalUri();
+		if (uri != null) {
+			registry.add("spring.mongodb.uri", () -> uri);
+			registry.add("spring.mongodb.database", () -> database);
+		}
+	}
+
+	@AfterAll
+	static void dropDatabase() {
+		String uri = TestMongo.externalUri();
+		if (uri != null) {
+			try (var client = MongoClients.create(uri)) {
+				client.getDatabase(database).drop();
+			}
+		}
+	}
+
+	@Autowired
+	private TrainingTraffic traffic;
+
+	@LocalGrpcServerPort
+	private int grpcPort;
+
+	@Test
+	void storesEveryRecordItSendsAndChecksTheAnswers() throws Exception {
+		long before = storedRecords();
+
+		this.traffic.send(205);
+
+		assertThat(storedRecords() - before).isEqualTo(205);
+	}
+
+	private long storedRecords() throws InterruptedException {
+		ManagedChannel channel = TestClients.channel(this.grpcPort);
+		try {
+			return TransactionServiceGrpc.newBlockingStub(channel)
+				.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getStats(GetStatsRequest.getDefaultInstance())
+				.getCount();
+		}
+		finally {
+			channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		}
+	}
+
+}
