@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.cumsum.transaction.v1.Record;
+import io.grpc.Status;
 
 /** Waits, at most the delivery timeout, for transaction-api to acknowledge the durable write. */
 class StrictDelivery extends BatchedDelivery {
@@ -25,10 +26,13 @@ class StrictDelivery extends BatchedDelivery {
 		}
 		catch (TimeoutException ex) {
 			this.batcher.giveUp(acknowledged, ex);
-			throw unavailable("transaction-api did not acknowledge the record within "
-					+ this.properties.timeout().toMillis() + " ms; it may or may not be stored");
+			throw notAcknowledgedInTime();
 		}
 		catch (ExecutionException ex) {
+			// the call's deadline equals this wait: whichever expires first, the outcome is unknown
+			if (Status.fromThrowable(ex.getCause()).getCode() == Status.Code.DEADLINE_EXCEEDED) {
+				throw notAcknowledgedInTime();
+			}
 			throw unavailable("transaction-api could not store the record: " + ex.getCause().getMessage());
 		}
 		catch (InterruptedException ex) {
@@ -36,6 +40,11 @@ class StrictDelivery extends BatchedDelivery {
 			this.batcher.giveUp(acknowledged, ex);
 			throw unavailable("interrupted while waiting for transaction-api");
 		}
+	}
+
+	private DeliveryUnavailableException notAcknowledgedInTime() {
+		return unavailable("transaction-api did not acknowledge the record within "
+				+ this.properties.timeout().toMillis() + " ms; it may or may not be stored");
 	}
 
 }
