@@ -5,9 +5,10 @@
 #     -Djib.from.image=tar://<stand-in> instead of jib:dockerBuild / jib:build;
 #  3. check each image config (images/ImageCheck.java): user, ports, entrypoint, labels, app-layer ownership;
 #  4. replay images/aot.Dockerfile on each image (the JDK AOT cache, trained with the image's own JVM);
-#  5. run both entrypoints as a pod would, with the chart's JVM options and -XX:AOTMode=on: uid/gid 65532, read-only root, tmpfs /tmp, own PID and mount
-#     namespaces, one private network namespace (loopback only); wait for readiness, POST /api in strict
-#     mode (a durable write through transaction-api over gRPC), read the record back, stop with SIGTERM.
+#  5. run both entrypoints as a pod would, with the chart's JVM options and -XX:AOTMode=on: uid/gid 65532,
+#     read-only root, tmpfs /tmp, own PID and mount namespaces, one private network namespace (loopback
+#     only); wait for readiness, POST /api in strict mode (a durable write through transaction-api over
+#     gRPC), read the record back, stop with SIGTERM.
 # Needs root for steps 4-5 (chroot, mount, unshare); as non-root it stops after step 3 and says so.
 # Bounded: readiness 120 s, shutdown 40 s; usually ~1.5-2.5 min on 2 busy cores.
 set -euo pipefail
@@ -81,10 +82,10 @@ in_net() { nsenter --net=/proc/$holder/ns/net "$@"; }
 in_net ip link set lo up
 
 # in_image ROOTFS MODE VAR=value... -- CMD...: CMD chrooted into ROOTFS as 65532:65532 with only the
-# given environment, in fresh mount + PID namespaces
-# and the private network, with /proc and the usual device nodes. MODE ro: the root bind-mounted read-only
-# with a tmpfs on /tmp, as a pod runs it (readOnlyRootFilesystem + the chart's emptyDir); MODE rw: the
-# image's own /tmp, writable, as a `docker build` RUN step sees it.
+# given environment, in fresh mount + PID namespaces and the private network, with /proc and the usual
+# device nodes. MODE ro: the root bind-mounted read-only with a tmpfs on /tmp, as a pod runs it
+# (readOnlyRootFilesystem + the chart's emptyDir); MODE rw: the image's own /tmp, writable, as a
+# `docker build` RUN step sees it.
 in_image() (
   root=$1 mode=$2 vars=(); shift 2
   while [ "$1" != -- ]; do vars+=("$1"); shift; done

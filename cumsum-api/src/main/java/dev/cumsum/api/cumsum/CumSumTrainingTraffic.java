@@ -32,14 +32,12 @@ class CumSumTrainingTraffic implements TrainingTraffic {
 		.mapToObj(Integer::toString)
 		.collect(Collectors.joining(","));
 
-	/** body, expected status, a fragment the answer must contain */
-	private static final List<String[]> CALLS = List.of(
-			new String[] { "{\"arr\":[1,2,3],\"mode\":\"man\"}", "200", "[1,3,6]" },
-			new String[] { "{\"arr\":[1,2,3,4,5,6,7,8,9,10],\"mode\":\"np\"}", "200", "55]" },
-			new String[] { "{\"arr\":[" + LONG_ARRAY + "]}", "200", "500500]" },
-			new String[] { "{\"arr\":[0.5,1.25,-2],\"mode\":\"man\"}", "200", "[0.5,1.75,-0.25]" },
-			new String[] { "{\"arr\":[9223372036854775807,1],\"mode\":\"np\"}", "200", "9223372036854775808]" },
-			new String[] { "{\"arr\":[1,\"two\"]}", "400", "\"status\":400" });
+	private static final List<Call> CALLS = List.of(new Call("{\"arr\":[1,2,3],\"mode\":\"man\"}", 200, "[1,3,6]"),
+			new Call("{\"arr\":[1,2,3,4,5,6,7,8,9,10],\"mode\":\"np\"}", 200, "55]"),
+			new Call("{\"arr\":[" + LONG_ARRAY + "]}", 200, "500500]"),
+			new Call("{\"arr\":[0.5,1.25,-2],\"mode\":\"man\"}", 200, "[0.5,1.75,-0.25]"),
+			new Call("{\"arr\":[9223372036854775807,1],\"mode\":\"np\"}", 200, "9223372036854775808]"),
+			new Call("{\"arr\":[1,\"two\"]}", 400, "\"status\":400"));
 
 	private final Environment environment;
 
@@ -68,17 +66,20 @@ class CumSumTrainingTraffic implements TrainingTraffic {
 		}
 	}
 
-	private static void call(HttpClient client, URI uri, String[] call) throws Exception {
+	private static void call(HttpClient client, URI uri, Call call) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(uri)
 			.timeout(Duration.ofSeconds(10))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(call[0]))
+			.POST(HttpRequest.BodyPublishers.ofString(call.body()))
 			.build();
 		HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != Integer.parseInt(call[1]) || !response.body().contains(call[2])) {
-			throw new IllegalStateException("POST /api " + call[0] + " answered " + response.statusCode() + " "
-					+ response.body() + ", expected " + call[1] + " with " + call[2]);
+		if (response.statusCode() != call.status() || !response.body().contains(call.answerContains())) {
+			throw new IllegalStateException("POST /api " + call.body() + " answered " + response.statusCode() + " "
+					+ response.body() + ", expected " + call.status() + " with " + call.answerContains());
 		}
+	}
+
+	private record Call(String body, int status, String answerContains) {
 	}
 
 }

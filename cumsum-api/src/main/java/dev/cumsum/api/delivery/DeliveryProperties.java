@@ -23,8 +23,8 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("cumsum.delivery")
 record DeliveryProperties(@DefaultValue("strict") DeliveryMode mode, @DefaultValue("10000") int bufferCapacity,
-		@DefaultValue("32MB") DataSize bufferMaxBytes, @DefaultValue("500") int maxBatchSize, @DefaultValue("4MB") DataSize maxBatchBytes,
-		@DefaultValue("4") int maxInFlight, @DefaultValue("3s") Duration timeout,
+		@DefaultValue("32MB") DataSize bufferMaxBytes, @DefaultValue("500") int maxBatchSize,
+		@DefaultValue("4MB") DataSize maxBatchBytes, @DefaultValue("4") int maxInFlight, @DefaultValue("3s") Duration timeout,
 		@DefaultValue("100ms") Duration retryBackoff, @DefaultValue("5s") Duration maxRetryBackoff,
 		@DefaultValue("20s") Duration drainTimeout, @DefaultValue("2s") Duration retryAfter) {
 }

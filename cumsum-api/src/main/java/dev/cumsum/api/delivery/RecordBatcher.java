@@ -305,11 +305,10 @@ class RecordBatcher implements SmartLifecycle {
 		this.buffer.drainTo(left);
 		lose(left, shutdown);
 		release(left);
+		// outstanding batches give their bytes and call slots back when their calls end (settle)
 		for (List<Pending> batch : this.outstanding) {
 			lose(batch, shutdown);
 		}
-		this.outstanding.clear();
-		this.heldBytes.set(0);
 	}
 
 	@Override

@@ -3,7 +3,6 @@ package dev.cumsum.transaction.history;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import com.mongodb.client.MongoClients;
 import dev.cumsum.support.training.TrainingTraffic;
 import dev.cumsum.transaction.TestClients;
 import dev.cumsum.transaction.TestMongo;
@@ -37,22 +36,12 @@ class HistoryTrainingTrafficTests {
 
 	@DynamicPropertySource
 	static void store(DynamicPropertyRegistry registry) {
-		registry.add("transaction.embedded.data-dir", () -> dataDir.toString());
-		String uri = TestMongo.externalUri();
-		if (uri != null) {
-			registry.add("spring.mongodb.uri", () -> uri);
-			registry.add("spring.mongodb.database", () -> database);
-		}
+		TestMongo.store(registry, () -> dataDir, database);
 	}
 
 	@AfterAll
 	static void dropDatabase() {
-		String uri = TestMongo.externalUri();
-		if (uri != null) {
-			try (var client = MongoClients.create(uri)) {
-				client.getDatabase(database).drop();
-			}
-		}
+		TestMongo.dropExternal(database);
 	}
 
 	@Autowired

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import com.mongodb.client.MongoClients;
 import dev.cumsum.transaction.TestClients;
 import dev.cumsum.transaction.TestMongo;
 import dev.cumsum.transaction.TestRecords;
@@ -65,22 +64,12 @@ class TransactionGrpcServiceTests {
 
 	@DynamicPropertySource
 	static void store(DynamicPropertyRegistry registry) {
-		registry.add("transaction.embedded.data-dir", () -> dataDir.toString());
-		String uri = TestMongo.externalUri();
-		if (uri != null) {
-			registry.add("spring.mongodb.uri", () -> uri);
-			registry.add("spring.mongodb.database", () -> database);
-		}
+		TestMongo.store(registry, () -> dataDir, database);
 	}
 
 	@AfterAll
 	static void dropDatabase() {
-		String uri = TestMongo.externalUri();
-		if (uri != null) {
-			try (var client = MongoClients.create(uri)) {
-				client.getDatabase(database).drop();
-			}
-		}
+		TestMongo.dropExternal(database);
 	}
 
 	@LocalGrpcServerPort
