@@ -119,12 +119,13 @@ affinity:
 - name: LOGGING_STRUCTURED_FORMAT_CONSOLE
   value: ecs
 {{- end }}
+{{- /* Sampling only with an exporter: without one the services sample nothing (TracingSamplingDefaults). */}}
 {{- with include "cumsum.otlpEndpoint" $root }}
 - name: MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT
   value: {{ . | quote }}
-{{- end }}
 - name: MANAGEMENT_TRACING_SAMPLING_PROBABILITY
   value: {{ $root.Values.tracing.samplingProbability | quote }}
+{{- end }}
 {{- with $values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
@@ -139,17 +140,32 @@ affinity:
 {{- end -}}
 {{- end -}}
 
-{{/* Name of the Secret holding MongoDB's root credentials. */}}
+{{/* Name of the Secret holding MongoDB's credentials and keyFile. */}}
 {{- define "cumsum.mongodb.secretName" -}}
 {{- default (include "cumsum.name" (list . "mongodb")) .Values.mongodb.auth.existingSecret -}}
 {{- end -}}
 
-{{/* Peer for Prometheus in NetworkPolicies. */}}
+{{/* host:port of every replica set member (StatefulSet pod DNS names), comma-separated, ordinal order. */}}
+{{- define "cumsum.mongodb.members" -}}
+{{- $name := include "cumsum.name" (list . "mongodb") -}}
+{{- $hosts := list -}}
+{{- range $i := until (int .Values.mongodb.replicas) -}}
+{{- $hosts = append $hosts (printf "%s-%d.%s.%s.svc.%s:27017" $name $i $name $.Release.Namespace $.Values.clusterDomain) -}}
+{{- end -}}
+{{- join "," $hosts -}}
+{{- end -}}
+
+{{/* Prometheus that KEDA queries (metrics.prometheusUrl may refer to metrics.namespace). */}}
+{{- define "cumsum.prometheusUrl" -}}
+{{- tpl .Values.metrics.prometheusUrl . -}}
+{{- end -}}
+
+{{/* Peer for Prometheus in NetworkPolicies (its selectors may refer to metrics.namespace). */}}
 {{- define "cumsum.prometheusPeer" -}}
 - namespaceSelector:
-    {{- toYaml .Values.networkPolicy.prometheus.namespaceSelector | nindent 4 }}
+    {{- tpl (toYaml .Values.networkPolicy.prometheus.namespaceSelector) . | nindent 4 }}
   podSelector:
-    {{- toYaml .Values.networkPolicy.prometheus.podSelector | nindent 4 }}
+    {{- tpl (toYaml .Values.networkPolicy.prometheus.podSelector) . | nindent 4 }}
 {{- end -}}
 
 {{/* Probe timing. Call with a probe's values. */}}

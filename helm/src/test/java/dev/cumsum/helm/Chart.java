@@ -36,8 +36,44 @@ final class Chart {
   }
 
   static Rendered render(Path valuesFile, Map<String, String> sets) {
+    return render(DIR, valuesFile, sets);
+  }
+
+  /**
+   * Renders a copy of the chart without values.schema.json, as `helm --skip-schema-validation`
+   * would: what the templates' own `fail` checks say when the schema is not there to stop a value.
+   */
+  static Rendered renderWithoutSchema(Map<String, String> sets) {
+    return render(copyWithoutSchema(), null, sets);
+  }
+
+  private static Path schemalessCopy;
+
+  private static synchronized Path copyWithoutSchema() {
+    if (schemalessCopy == null) {
+      try {
+        Path target = Files.createTempDirectory("chart-without-schema").resolve(DIR.getFileName());
+        try (Stream<Path> files = Files.walk(DIR)) {
+          for (Path source : files.toList()) {
+            Path copy = target.resolve(DIR.relativize(source).toString());
+            if (Files.isDirectory(source)) {
+              Files.createDirectories(copy);
+            } else if (!source.getFileName().toString().equals("values.schema.json")) {
+              Files.copy(source, copy);
+            }
+          }
+        }
+        schemalessCopy = target;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return schemalessCopy;
+  }
+
+  private static Rendered render(Path chart, Path valuesFile, Map<String, String> sets) {
     FakeApiServer.start();
-    TemplateCommand command = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+    TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE)
         .withKubeVersion(KUBE_VERSION);
     if (valuesFile != null) {
       command = command.withValuesFile(valuesFile);
