@@ -39,6 +39,30 @@ class MongoSecretTest {
   }
 
   @Test
+  void everyGeneratedValueIsKeptOnUpgradeAndMissingOnesAreAdded() {
+    // a release of the standalone chart: its Secret had no application password and no keyFile
+    String root = "RootFromTheFirstInstall0123456789";
+    api.secret(Chart.NAMESPACE, "demo-mongodb", Map.of(
+        "username", Base64.getEncoder().encodeToString("root".getBytes()),
+        "password", Base64.getEncoder().encodeToString(root.getBytes())));
+    Map<String, Object> data = Chart.Tree.map(Chart.renderDefaults().get("Secret", "demo-mongodb").body(), "data");
+    assertThat(decode(data, "password")).isEqualTo(root);
+    assertThat(decode(data, "app-password")).matches("[A-Za-z0-9]{32}");
+    // mongod: 6 to 1024 characters of the base64 alphabet
+    assertThat(decode(data, "keyfile")).matches("[A-Za-z0-9]{756}");
+
+    // the next upgrade keeps all of them, including the ones added above
+    Map<String, String> current = new java.util.HashMap<>();
+    data.forEach((k, v) -> current.put(k, (String) v));
+    api.secret(Chart.NAMESPACE, "demo-mongodb", current);
+    assertThat(Chart.Tree.map(Chart.renderDefaults().get("Secret", "demo-mongodb").body(), "data")).isEqualTo(data);
+  }
+
+  private static String decode(Map<String, Object> data, String key) {
+    return new String(Base64.getDecoder().decode((String) data.get(key)));
+  }
+
+  @Test
   void anExistingSecretReplacesTheGeneratedOne() {
     var rendered = Chart.render(null, Map.of("mongodb.auth.existingSecret", "my-mongo"));
     assertThat(rendered.ofKind("Secret")).isEmpty();

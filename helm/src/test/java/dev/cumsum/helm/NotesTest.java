@@ -6,17 +6,25 @@ import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** NOTES.txt tells the user how to reach the API, Grafana and the autoscaler (client-only dry run). */
 class NotesTest {
 
   private static String notes(Path values) {
+    return notes(values, Map.of());
+  }
+
+  private static String notes(Path values, Map<String, String> sets) {
     FakeApiServer.start();
     InstallCommand install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
         .withKubeVersion(Chart.KUBE_VERSION).withDryRunOption(DryRun.CLIENT).clientOnly();
     if (values != null) {
       install = install.withValuesFile(values);
+    }
+    for (Map.Entry<String, String> set : sets.entrySet()) {
+      install = install.set(set.getKey(), set.getValue());
     }
     String output = install.call().getOutput();
     return output.substring(output.indexOf("NOTES:"));
@@ -40,5 +48,11 @@ class NotesTest {
     assertThat(notes(Chart.DIR.resolve("ci/keda-values.yaml")))
         .contains("kubectl -n cumsum get scaledobject demo-cumsum-api")
         .contains("keda-hpa-demo-transaction-api");
+  }
+
+  @Test
+  void grafanaIsInMetricsNamespace() {
+    assertThat(notes(null, Map.of("metrics.namespace", "observability")))
+        .contains("kubectl -n observability port-forward svc/kube-prometheus-stack-grafana 3000:80");
   }
 }

@@ -64,7 +64,14 @@ class PlatformFilesTest {
     // KEDA and the adapter query the same Prometheus
     Map<String, Object> adapter = yaml("platform/prometheus-adapter-values.yaml");
     String adapterUrl = Tree.string(adapter, "prometheus.url") + ":" + Tree.string(adapter, "prometheus.port");
-    assertThat(Tree.string(chart, "metrics.prometheusUrl")).isEqualTo(adapterUrl);
+    Manifest scaledObject = Chart.render(Chart.DIR.resolve("ci/keda-values.yaml")).get("ScaledObject", "demo-cumsum-api");
+    assertThat(Tree.string(Tree.list(scaledObject.body(), "spec.triggers").getFirst(), "metadata.serverAddress")).isEqualTo(adapterUrl);
+    // the chart's monitoring namespace is where helmfile.yaml installs the stack and the adapter
+    for (Map<String, Object> release : Tree.list(yaml("helmfile.yaml"), "releases")) {
+      if (List.of("kube-prometheus-stack", "prometheus-adapter").contains(release.get("name"))) {
+        assertThat(release.get("namespace")).as("%s", release.get("name")).isEqualTo(Tree.string(chart, "metrics.namespace"));
+      }
+    }
     assertThat(Tree.string(stack, "prometheus.prometheusSpec.scrapeInterval")).isEqualTo(Tree.string(chart, "metrics.serviceMonitor.interval"));
   }
 

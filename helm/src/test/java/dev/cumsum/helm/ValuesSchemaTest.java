@@ -35,9 +35,10 @@ class ValuesSchemaTest {
   }
 
   @Test
-  void hpaModeRefusesScaleToZero() {
+  void scaleToZeroIsRefused() {
+    // in keda mode too: no trigger counts requests while no pod runs (AutoscalingPlatformTest)
     assertThatThrownBy(() -> Chart.render(null, Map.of("cumsumApi.autoscaling.minReplicas", "0")))
-        .hasMessageContaining("keda mode");
+        .hasMessageContaining("schema").hasMessageContaining("minReplicas");
   }
 
   @Test
