@@ -45,7 +45,7 @@ class ServiceEnvironmentTest {
   /**
    * transaction-api takes gRPC messages up to spring.grpc.server.inbound.message.max-size, assembled
    * in Netty's direct buffers. The cap must hold one such message, and heap + cap must leave room in
-   * the memory limit for metaspace, code cache and threads (measured ~100-150 MiB, docs/benchmarks.md).
+   * the memory limit for the non-heap rest of the JVM (~130 MiB measured under load, docs/benchmarks.md).
    */
   @Test
   void transactionApiDirectMemoryHoldsOneMaximalMessageWithinTheLimit() throws IOException {
@@ -69,7 +69,8 @@ class ServiceEnvironmentTest {
     long heapMiB = limitMiB * Long.parseLong(heapPercent.group(1)) / 100;
 
     assertThat(directMiB).as("one maximal message and some pool headroom").isGreaterThan(maxMessageMiB);
-    assertThat(heapMiB + directMiB).as("heap + direct, leaving 100 MiB of the limit to the rest of the JVM")
-        .isLessThanOrEqualTo(limitMiB - 100);
+    long nonHeapMiB = 130;
+    assertThat(heapMiB + directMiB).as("heap + direct, leaving the measured non-heap part room in the limit")
+        .isLessThanOrEqualTo(limitMiB - nonHeapMiB);
   }
 }
