@@ -95,6 +95,14 @@ class LoadtestJobTest {
   }
 
   @Test
+  void schemaRejectsParamsThatWouldOverrideTheTargetAndUnknownTargets() {
+    assertThatThrownBy(() -> Chart.render(KIND_VALUES, Map.of("loadtest.enabled", "true", "loadtest.params.baseUrl", "http://elsewhere")))
+        .hasMessageContaining("invalid propertyName 'baseUrl'");
+    assertThatThrownBy(() -> Chart.render(KIND_VALUES, Map.of("loadtest.enabled", "true", "loadtest.target", "pod")))
+        .hasMessageContaining("/loadtest/target");
+  }
+
+  @Test
   void paramsBecomeTheSimulationsVariables() {
     Manifest job = job(Chart.render(KIND_VALUES, Map.of("loadtest.enabled", "true", "loadtest.profile", "spike",
         "loadtest.params.peakRate", "500", "loadtest.params.spikeDuration", "90s")));
