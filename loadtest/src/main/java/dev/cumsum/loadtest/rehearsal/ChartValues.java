@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -25,7 +26,13 @@ public final class ChartValues {
     }
 
     public static HpaSpec read(Path valuesYaml, String service) throws IOException {
-        JsonNode a = autoscaling(valuesYaml, service);
+        return read(List.of(valuesYaml), service);
+    }
+
+    /** Several values files merged as helm does with {@code -f a.yaml -f b.yaml} (maps deeply, the last wins, null removes). */
+    public static HpaSpec read(List<Path> files, String service) throws IOException {
+        Path valuesYaml = files.getLast();
+        JsonNode a = autoscaling(files, service);
         if (a.has("enabled") && !a.get("enabled").asBoolean()) {
             throw new IOException(valuesYaml + ": " + service + ".autoscaling.enabled is false, nothing to rehearse");
         }
@@ -53,15 +60,15 @@ public final class ChartValues {
     }
 
     /** The service's autoscaling mode ({@code hpa} or {@code keda}). */
-    public static String mode(Path valuesYaml, String service) throws IOException {
-        JsonNode a = autoscaling(valuesYaml, service);
+    public static String mode(List<Path> files, String service) throws IOException {
+        JsonNode a = autoscaling(files, service);
         return a.hasNonNull("mode") ? a.get("mode").asString() : "hpa";
     }
 
     /** {@code <service>.resources.requests.cpu} in millicores; 0 when not set. */
-    public static long cpuRequestMilli(Path valuesYaml, String service) throws IOException {
-        JsonNode cpu = YAMLMapper.builder().build().readTree(Files.readString(valuesYaml))
-                .path(service).path("resources").path("requests").path("cpu");
+    public static long cpuRequestMilli(List<Path> files, String service) throws IOException {
+        Path valuesYaml = files.getLast();
+        JsonNode cpu = load(files).path(service).path("resources").path("requests").path("cpu");
         if (cpu.isMissingNode() || cpu.isNull()) {
             return 0;
         }
@@ -86,13 +93,37 @@ public final class ChartValues {
         return new BigDecimal(s).multiply(factor).doubleValue();
     }
 
-    private static JsonNode autoscaling(Path valuesYaml, String service) throws IOException {
-        JsonNode root = YAMLMapper.builder().build().readTree(Files.readString(valuesYaml));
-        JsonNode a = root.path(service).path("autoscaling");
+    private static JsonNode autoscaling(List<Path> files, String service) throws IOException {
+        JsonNode a = load(files).path(service).path("autoscaling");
         if (a.isMissingNode()) {
-            throw new IOException(valuesYaml + " has no " + service + ".autoscaling block");
+            throw new IOException(files + " have no " + service + ".autoscaling block");
         }
         return a;
+    }
+
+    private static JsonNode load(List<Path> files) throws IOException {
+        YAMLMapper yaml = YAMLMapper.builder().build();
+        JsonNode merged = null;
+        for (Path f : files) {
+            JsonNode next = yaml.readTree(Files.readString(f));
+            merged = merged == null ? next : merge(merged, next);
+        }
+        return merged;
+    }
+
+    private static JsonNode merge(JsonNode base, JsonNode override) {
+        if (!(base instanceof ObjectNode b) || !(override instanceof ObjectNode o)) {
+            return override;
+        }
+        ObjectNode result = b.deepCopy();
+        for (var e : o.properties()) {
+            if (e.getValue().isNull()) {
+                result.remove(e.getKey());
+            } else {
+                result.set(e.getKey(), result.has(e.getKey()) ? merge(result.get(e.getKey()), e.getValue()) : e.getValue());
+            }
+        }
+        return result;
     }
 
     private static JsonNode required(JsonNode a, String key, Path file) throws IOException {

@@ -15,7 +15,7 @@ import java.util.function.LongToDoubleFunction;
  * The HPA rehearsal command: replays a load profile (the Gatling parameters, e.g. {@code profile=step})
  * or a recorded report CSV ({@code replay=path/to/data.csv}) through the HPA model with the chart's
  * values and writes the same report as after a real run. Other parameters: {@code values}
- * (helm/cumsum-autoscale/values.yaml), {@code service} (cumsumApi), {@code podStartup} (30s),
+ * (helm/cumsum-autoscale/values.yaml; several files comma-separated are merged as by helm {@code -f}), {@code service} (cumsumApi), {@code podStartup} (30s),
  * {@code podPending} (5s), {@code scrapeInterval} (15s), {@code rateWindow} (1m), {@code syncPeriod} (15s),
  * the kube-controller-manager flags {@code tolerance} (0.1), {@code downscaleStabilization} (5m),
  * {@code cpuInitializationPeriod} (5m), {@code initialReadinessDelay} (30s) and the feature gate
@@ -29,8 +29,9 @@ public final class Rehearse {
 
     public static void main(String[] args) throws Exception {
         Params p = Params.fromArgs(args);
-        Path values = Path.of(p.get("values", Files.exists(Path.of("helm/cumsum-autoscale/values.yaml"))
-                ? "helm/cumsum-autoscale/values.yaml" : "../helm/cumsum-autoscale/values.yaml"));
+        List<Path> values = java.util.Arrays.stream(p.get("values", Files.exists(Path.of("helm/cumsum-autoscale/values.yaml"))
+                ? "helm/cumsum-autoscale/values.yaml" : "../helm/cumsum-autoscale/values.yaml").split(","))
+                .map(String::strip).map(Path::of).toList();
         String service = p.get("service", "cumsumApi");
         HpaSpec spec = ChartValues.read(values, service);
         String mode = ChartValues.mode(values, service);
@@ -79,7 +80,7 @@ public final class Rehearse {
         return (int) p.getDuration(key, Duration.ofSeconds(fallback)).toSeconds();
     }
 
-    static List<String> notes(Path values, String service, String mode, HpaSpec spec, ControllerConfig config,
+    static List<String> notes(List<Path> values, String service, String mode, HpaSpec spec, ControllerConfig config,
                               Rehearsal.Timing timing, Rehearsal.Summary s) {
         Tolerances t = spec.tolerances(config);
         return List.of(

@@ -10,6 +10,7 @@ import dev.cumsum.loadtest.report.Table;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -131,14 +132,14 @@ class RehearsalTest {
         // a behavior without directions gets both defaults; the scale-down window stays the controller's
         assertThat(tuned.behavior().scaleUp().policies()).isEqualTo(ScalingRules.defaultScaleUp().policies());
         assertThat(tuned.behavior().scaleDown().stabilizationWindowSeconds()).isNull();
-        assertThat(ChartValues.cpuRequestMilli(FIXTURE, "tunedApi")).isEqualTo(250);
-        assertThat(ChartValues.cpuRequestMilli(FIXTURE, "cumsumApi")).isZero();
+        assertThat(ChartValues.cpuRequestMilli(List.of(FIXTURE), "tunedApi")).isEqualTo(250);
+        assertThat(ChartValues.cpuRequestMilli(List.of(FIXTURE), "cumsumApi")).isZero();
     }
 
     @Test
     void kedaModeIsAnExternalMetricWithAtLeastOneReplica() throws Exception {
         HpaSpec keda = ChartValues.read(FIXTURE, "kedaApi");
-        assertThat(ChartValues.mode(FIXTURE, "kedaApi")).isEqualTo("keda");
+        assertThat(ChartValues.mode(List.of(FIXTURE), "kedaApi")).isEqualTo("keda");
         assertThat(keda.metrics()).containsExactly(new HpaMetric.External("prometheus trigger", 50));
         assertThat(keda.minReplicas()).as("KEDA's getHPAMinReplicas").isEqualTo(1);
         // 300/s from one pod: KEDA's total / target = 6, limited by the policies to max(2 x 1, 1 + 4) = 5; then 6
@@ -178,7 +179,7 @@ class RehearsalTest {
     @Test
     void aCpuMetricNeedsTheCpuCostOfARequestAndCanDriveScaling() throws Exception {
         HpaSpec tuned = ChartValues.read(FIXTURE, "tunedApi");
-        long request = ChartValues.cpuRequestMilli(FIXTURE, "tunedApi");
+        long request = ChartValues.cpuRequestMilli(List.of(FIXTURE), "tunedApi");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rehearsal.run(tuned, Rehearsal.Timing.defaults(), t -> 100, 60, 1, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cpuPerRequest");
         // 100/s at 5 millicores each is 500m of a 250m request: 200% against 80% wants more pods than 100/s at 50/s per pod
@@ -188,5 +189,17 @@ class RehearsalTest {
                 Rehearsal.Timing.defaults(), t -> 100, 600, 1, 0);
         assertThat(cheap.summary().finalReplicas()).as("requests/s: 100 / 50").isEqualTo(2);
         assertThat(costly.summary().finalReplicas()).as("CPU: 500m per 100/s, 200m per pod at 80%").isEqualTo(3);
+    }
+
+    @Test
+    void theChartsKedaOverridesMergedOnItsValuesAreRehearsedAsKedasHpa() throws Exception {
+        Path keda = Path.of("../helm/cumsum-autoscale/ci/keda-values.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(CHART_VALUES) && Files.exists(keda), "chart not present");
+        HpaSpec api = ChartValues.read(List.of(CHART_VALUES, keda), "cumsumApi");
+        assertThat(api.metrics()).singleElement().isInstanceOf(HpaMetric.External.class);
+        assertThat(api.minReplicas()).as("minReplicas 0 in the ScaledObject, 1 in its HPA").isEqualTo(1);
+        HpaSpec tx = ChartValues.read(List.of(CHART_VALUES, keda), "transactionApi");
+        assertThat(tx.metrics()).hasSize(2).last().isEqualTo(new HpaMetric.CpuUtilization(80));
+        assertThat(ChartValues.cpuRequestMilli(List.of(CHART_VALUES, keda), "transactionApi")).isPositive();
     }
 }
