@@ -94,11 +94,12 @@ public final class HpaController {
     /**
      * The normalization step alone, for a metric proposal: stabilization, then the rate limits and
      * [min, max] (normalizeDesiredReplicas without behavior, normalizeDesiredReplicasWithBehaviors with
-     * it). Records the recommendation; records no scale event (reconcile does that when it rescales).
+     * it). Records the recommendation (after the initial one on first sight); records no scale event
+     * (reconcile does that when it rescales).
      */
     public Decision normalize(long now, int currentReplicas, int metricReplicas) {
         if (recommendations == null) {
-            recommendations = new ArrayList<>();
+            recommendations = new ArrayList<>(List.of(new Recommendation(now, currentReplicas)));
         }
         return spec.behavior() == null
                 ? normalizeWithoutBehavior(now, currentReplicas, metricReplicas)

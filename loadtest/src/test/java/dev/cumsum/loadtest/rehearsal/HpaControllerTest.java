@@ -235,16 +235,17 @@ class HpaControllerTest {
     }
 
     @Test
-    @DisplayName("TestStabilizeDownscale: recommendations 10 (10 min ago) and 4 (1 min ago) keep 4")
+    @DisplayName("TestStabilizeDownscale: recommendations 10 (10 min ago) and 4 (1 min ago) keep 4 where the metric says 2")
     void stabilizeDownscale() {
-        var hpa = new HpaController(HpaSpec.pods(1, 5, 1, null), CONFIG,
+        var hpa = new HpaController(new HpaSpec(1, 5, List.of(new HpaMetric.CpuUtilization(100)), null), CONFIG,
                 History.of(List.of(new Recommendation(NOW - 600, 10), new Recommendation(NOW - 60, 4))));
-        // three pods at 0.5 of a 1.0 target in a 4-replica workload (one without metric): metrics propose fewer
-        List<Pod> p = new ArrayList<>(pods(3, 0.5).pods());
-        p.add(Pod.running());
-        Decision d = hpa.reconcile(NOW, Observation.of(4, p));
-        assertThat(d.metricReplicas()).isLessThan(4);
+        // spec.replicas 4, three pods at 50m of 100m requested against 100%
+        List<Pod> p = List.of(Pod.running().withCpu(50L, 100, 0, 60), Pod.running().withCpu(50L, 100, 0, 60),
+                Pod.running().withCpu(50L, 100, 0, 60));
+        Decision d = hpa.reconcile(NOW, new Observation(4, 4, p, null));
+        assertThat(d.metricReplicas()).isEqualTo(2);
         assertThat(d.desiredReplicas()).isEqualTo(4);
+        assertThat(d.ableToScale()).isEqualTo("ScaleDownStabilized");
     }
 
     // --- behaviors: stabilization and rate limits ---
