@@ -202,4 +202,14 @@ class RehearsalTest {
         assertThat(tx.metrics()).hasSize(2).last().isEqualTo(new HpaMetric.CpuUtilization(80));
         assertThat(ChartValues.cpuRequestMilli(List.of(CHART_VALUES, keda), "transactionApi")).isPositive();
     }
+
+    @Test
+    void anOverrideFileCanRemoveTheBehaviorLikeHelm() throws Exception {
+        Path override = tmp.resolve("no-behavior.yaml");
+        Files.writeString(override, "cumsumApi:\n  autoscaling:\n    behavior: null\n    maxReplicas: 20\n");
+        HpaSpec spec = ChartValues.read(List.of(FIXTURE, override), "cumsumApi");
+        assertThat(spec.behavior()).isNull();
+        assertThat(spec.maxReplicas()).isEqualTo(20);
+        assertThat(spec.minReplicas()).as("kept from the first file").isEqualTo(2);
+    }
 }
