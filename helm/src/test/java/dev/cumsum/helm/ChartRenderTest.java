@@ -46,7 +46,7 @@ class ChartRenderTest {
   void everyCiModeIsCovered() {
     assertThat(Chart.ciValuesFiles()).extracting(p -> p.getFileName().toString()).contains(
         "hpa-values.yaml", "keda-values.yaml", "external-mongodb-values.yaml", "ingress-values.yaml",
-        "httproute-values.yaml", "tracing-values.yaml", "minimal-values.yaml");
+        "httproute-values.yaml", "tracing-values.yaml", "minimal-values.yaml", "plain-manifests-values.yaml");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 /** NOTES.txt tells the user how to reach the API, Grafana and the autoscaler (client-only dry run). */
 class NotesTest {
 
-  private static String notes(Path values) {
+  static String notes(Path values) {
     return notes(values, Map.of());
   }
 
-  private static String notes(Path values, Map<String, String> sets) {
+  static String notes(Path values, Map<String, String> sets) {
     FakeApiServer.start();
     InstallCommand install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
         .withKubeVersion(Chart.KUBE_VERSION).withDryRunOption(DryRun.CLIENT).clientOnly();

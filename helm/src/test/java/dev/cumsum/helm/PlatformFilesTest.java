@@ -76,9 +76,28 @@ class PlatformFilesTest {
   }
 
   @Test
+  void gatewayClassTakesTheEnvoyProxyAndPlatformObjectsHaveOnlyKnownFields() throws IOException {
+    Rendered gateway = Rendered.parse(Files.readString(ROOT.resolve("platform/gateway.yaml")));
+    Rendered proxy = Rendered.parse(Files.readString(ROOT.resolve("platform/envoy-proxy.yaml")));
+    for (Manifest m : gateway.manifests()) {
+      CustomResourceFields.check(m);
+    }
+    for (Manifest m : proxy.manifests()) {
+      CustomResourceFields.check(m);
+    }
+    Map<String, Object> ref = Tree.map(gateway.get("GatewayClass", "envoy-gateway").body(), "spec.parametersRef");
+    assertThat(ref.get("group")).isEqualTo("gateway.envoyproxy.io");
+    Manifest envoyProxy = proxy.get((String) ref.get("kind"), (String) ref.get("name"));
+    assertThat(Tree.string(envoyProxy.body(), "metadata.namespace")).isEqualTo(ref.get("namespace"));
+    assertThat(Tree.string(envoyProxy.body(), "spec.provider.type")).isEqualTo("Kubernetes");
+    assertThat(Tree.string(gateway.get("Gateway", "cumsum-gateway").body(), "spec.gatewayClassName")).isEqualTo("envoy-gateway");
+  }
+
+  @Test
   void kindScriptUsesTheSameReleaseAndFiles() throws IOException {
     String script = Files.readString(ROOT.resolve("scripts/kind-up.sh"));
-    assertThat(script).contains("RELEASE=" + Chart.RELEASE).contains("platform/kind-config.yaml")
+    assertThat(script).contains("RELEASE=" + Chart.RELEASE).contains("NAMESPACE=" + Chart.NAMESPACE)
+        .contains("platform/kind-config.yaml").contains("platform/envoy-proxy.yaml")
         .contains("platform/gateway.yaml").contains("platform/kind-app-values.yaml").contains("helm test");
     assertThat(ROOT.resolve("platform/kind-config.yaml")).exists();
   }

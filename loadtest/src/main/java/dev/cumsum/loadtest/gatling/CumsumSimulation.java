@@ -29,13 +29,19 @@ import java.util.List;
  *
  * <p>Each virtual user opens its own connection (Gatling's default, no {@code shareConnections}):
  * behind a Kubernetes Service, kube-proxy balances connections, not requests, so a few long-lived
- * keep-alive connections would never reach pods added by the autoscaler.
+ * keep-alive connections would never reach pods added by the autoscaler. The default target,
+ * {@link #DEFAULT_BASE_URL}, is the Gateway of the kind cluster (scripts/kind-up.sh maps host port
+ * 8080 to Envoy, which balances every request over all cumsum-api pods) and also the local stack
+ * (scripts/run-local.sh); never a {@code kubectl port-forward}, which reaches a single pod.
  */
 public class CumsumSimulation extends Simulation {
 
+    /** Host port 8080 of platform/kind-config.yaml (checked by the helm module's KindAccessTest). */
+    static final String DEFAULT_BASE_URL = "http://127.0.0.1:8080";
+
     private final Params params = Params.system();
     private final LoadProfile profile = LoadProfile.from(params);
-    private final String baseUrl = params.get("baseUrl", "http://127.0.0.1:8080");
+    private final String baseUrl = params.get("baseUrl", DEFAULT_BASE_URL);
     private final int arrayLength = params.getInt("arrayLength", 100);
     private final String mode = params.get("mode", "man");
     private final double maxErrorPercent = params.getDouble("maxErrorPercent", 1.0);

@@ -1,148 +1,256 @@
 package dev.cumsum.loadtest.rehearsal;
 
+import dev.cumsum.loadtest.rehearsal.History.Recommendation;
+import dev.cumsum.loadtest.rehearsal.History.ScaleEvent;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The replica computation of the Kubernetes horizontal pod autoscaler for one HPA with one Pods
- * metric (average value per pod), as the Kubernetes documentation describes it: desired =
- * ceil(ratio x pods) with a tolerance band, pods without metrics set aside and filled in
- * conservatively, then the stabilization windows (scale-up takes the lowest recommendation of its
- * window, scale-down the highest), then the rate limits of the behavior policies over their periods,
- * then the min/max bounds. Stateful like the controller: it remembers recommendations and scale events.
- * Times are seconds on any monotonic clock.
+ * One HPA in Kubernetes' horizontal pod autoscaler controller (pkg/controller/podautoscaler/horizontal.go,
+ * reconcileAutoscaler): the current replica count outside [min, max] is brought back into it; otherwise
+ * every metric proposes a count ({@link ReplicaCalculator}), the highest wins, and no scale-down happens
+ * while any metric is unreadable; then, without spec.behavior, the highest recommendation of the
+ * downscale-stabilization window and the scale-up limit max(2 x current, 4) (normalizeDesiredReplicas);
+ * with a behavior, both stabilization windows and the policies' rate limits over their periods
+ * (normalizeDesiredReplicasWithBehaviors). Stateful like the controller: recommendations and scale
+ * events, which start from a {@link History}. Times are seconds on any monotonic clock.
  */
 public final class HpaController {
 
-    private record Recommendation(long time, int replicas) {
-    }
-
-    private record ScaleEvent(long time, int change) {
-    }
+    /** horizontal.go scaleUpLimitFactor and scaleUpLimitMinimum (HPAs without behavior). */
+    static final double SCALE_UP_LIMIT_FACTOR = 2.0;
+    static final double SCALE_UP_LIMIT_MINIMUM = 4.0;
 
     private final HpaSpec spec;
-    private final List<Recommendation> recommendations = new ArrayList<>();
-    private final List<ScaleEvent> scaleUpEvents = new ArrayList<>();
-    private final List<ScaleEvent> scaleDownEvents = new ArrayList<>();
+    private final ControllerConfig config;
+    private final ReplicaCalculator calculator;
+    private List<Recommendation> recommendations;
+    private final List<ScaleEvent> scaleUpEvents;
+    private final List<ScaleEvent> scaleDownEvents;
 
-    public HpaController(HpaSpec spec) {
+    public HpaController(HpaSpec spec, ControllerConfig config) {
+        this(spec, config, History.firstSight());
+    }
+
+    public HpaController(HpaSpec spec, ControllerConfig config, History history) {
         this.spec = spec;
+        this.config = config;
+        this.calculator = new ReplicaCalculator(config);
+        this.recommendations = History.mutable(history.recommendations());
+        this.scaleUpEvents = new ArrayList<>(history.scaleUpEvents());
+        this.scaleDownEvents = new ArrayList<>(history.scaleDownEvents());
     }
 
     public HpaSpec spec() {
         return spec;
     }
 
-    /**
-     * One sync: returns the replica count the HPA writes to the scale subresource.
-     *
-     * @param now             seconds
-     * @param currentReplicas the workload's spec.replicas
-     * @param metrics         the metric per running pod, NaN for a pod without a value yet
-     * @param unreadyPods     pods that are not running yet (pending): set aside, 0 on scale-up
-     */
-    public int reconcile(long now, int currentReplicas, double[] metrics, int unreadyPods) {
-        int desired;
-        if (currentReplicas > spec.maxReplicas()) {
-            desired = spec.maxReplicas();
-        } else if (currentReplicas < spec.minReplicas()) {
-            desired = spec.minReplicas();
+    public ControllerConfig config() {
+        return config;
+    }
+
+    /** The tolerances this HPA's metrics are computed with. */
+    public Tolerances tolerances() {
+        return spec.tolerances(config);
+    }
+
+    /** What the controller remembers now. */
+    public History history() {
+        return new History(recommendations, scaleUpEvents, scaleDownEvents);
+    }
+
+    /** One sync (reconcileAutoscaler). */
+    public Decision reconcile(long now, Observation observation) {
+        int current = observation.specReplicas();
+        if (recommendations == null) {
+            // recordInitialRecommendation: a new HPA (or a restarted controller) holds scale-down for a window
+            recommendations = new ArrayList<>(List.of(new Recommendation(now, current)));
+        }
+        int min = spec.minReplicas();
+        Decision decision;
+        if (current == 0 && min != 0) {
+            return new Decision(0, -1, List.of(), "ScalingDisabled", "ScalingDisabled");
+        } else if (current > spec.maxReplicas()) {
+            decision = new Decision(spec.maxReplicas(), -1, List.of(), "SucceededRescale", "AboveMaxReplicas");
+        } else if (current < min) {
+            decision = new Decision(min, -1, List.of(), "SucceededRescale", "BelowMinReplicas");
         } else {
-            int proposal = replicasForMetric(currentReplicas, metrics, unreadyPods, spec.targetPerPod(), spec.tolerance());
-            int stabilized = stabilize(now, currentReplicas, proposal);
-            desired = limitRate(now, currentReplicas, stabilized);
+            List<Proposal> proposals = new ArrayList<>();
+            int metricReplicas = computeReplicasForMetrics(now, observation, proposals);
+            if (metricReplicas < 0) {
+                // no valid metric, or an invalid one while the others would scale down: nothing changes or is recorded
+                return new Decision(current, -1, proposals, "FailedGetMetrics", "FailedGetMetrics");
+            }
+            Decision normalized = normalize(now, current, metricReplicas);
+            decision = new Decision(normalized.desiredReplicas(), metricReplicas, proposals, normalized.ableToScale(),
+                    normalized.scalingLimited());
         }
-        if (desired != currentReplicas) {
-            recordScaleEvent(now, currentReplicas, desired);
+        if (decision.desiredReplicas() != current) {
+            storeScaleEvent(now, current, decision.desiredReplicas());
         }
-        return desired;
+        return decision;
     }
 
     /**
-     * The metric step for a Pods metric with an AverageValue target: the ratio of the average to the
-     * target, with the tolerance band, and the documented treatment of pods without metrics (assumed
-     * to use 0 when scaling up and the target when scaling down) and of pods not yet running (set
-     * aside, and assumed 0 when scaling up). If filling them in reverses the direction or lands in the
-     * tolerance band, nothing changes.
+     * The normalization step alone, for a metric proposal: stabilization, then the rate limits and
+     * [min, max] (normalizeDesiredReplicas without behavior, normalizeDesiredReplicasWithBehaviors with
+     * it). Records the recommendation (after the initial one on first sight); records no scale event
+     * (reconcile does that when it rescales).
      */
-    static int replicasForMetric(int currentReplicas, double[] metrics, int unreadyPods, double target, double tolerance) {
-        double sum = 0;
-        int ready = 0;
-        int missing = 0;
-        for (double m : metrics) {
-            if (Double.isNaN(m)) {
-                missing++;
-            } else {
-                sum += m;
-                ready++;
+    public Decision normalize(long now, int currentReplicas, int metricReplicas) {
+        if (recommendations == null) {
+            recommendations = new ArrayList<>(List.of(new Recommendation(now, currentReplicas)));
+        }
+        return spec.behavior() == null
+                ? normalizeWithoutBehavior(now, currentReplicas, metricReplicas)
+                : normalizeWithBehaviors(now, currentReplicas, metricReplicas, spec.behavior());
+    }
+
+    private int computeReplicasForMetrics(long now, Observation o, List<Proposal> proposals) {
+        Tolerances tolerances = tolerances();
+        int replicas = 0;
+        int invalid = 0;
+        for (HpaMetric metric : spec.metrics()) {
+            Proposal p = switch (metric) {
+                case HpaMetric.Pods pods -> calculator.podsMetric(o.specReplicas(), pods.targetMilli(), o.pods(), tolerances);
+                case HpaMetric.CpuUtilization cpu -> calculator.cpuUtilization(now, o.specReplicas(),
+                        cpu.averageUtilization(), o.pods(), tolerances);
+                case HpaMetric.External ext -> calculator.externalPerPod(o.statusReplicas(), ext.targetMilli(),
+                        o.externalMilli(), tolerances);
+            };
+            proposals.add(p);
+            if (!p.valid()) {
+                invalid++;
+                continue;
+            }
+            if (replicas == 0 || p.replicas() > replicas) {
+                replicas = p.replicas();
             }
         }
-        if (ready == 0) {
-            // no metric at all: the HPA cannot compute anything and keeps the current scale
-            return currentReplicas;
-        }
-        double ratio = sum / ready / target;
-        boolean scaleUpWithUnready = unreadyPods > 0 && ratio > 1.0;
-        if (!scaleUpWithUnready && missing == 0) {
-            if (Math.abs(1.0 - ratio) <= tolerance) {
-                return currentReplicas;
-            }
-            return (int) Math.ceil(ratio * ready);
-        }
-        double filledSum = sum + (ratio < 1.0 ? missing * target : 0);
-        int filledCount = ready + missing + (scaleUpWithUnready ? unreadyPods : 0);
-        double newRatio = filledSum / filledCount / target;
-        if (Math.abs(1.0 - newRatio) <= tolerance || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0)) {
-            return currentReplicas;
-        }
-        int replicas = (int) Math.ceil(newRatio * filledCount);
-        if ((newRatio < 1.0 && replicas > currentReplicas) || (newRatio > 1.0 && replicas < currentReplicas)) {
-            return currentReplicas;
+        if (invalid >= spec.metrics().size() || (invalid > 0 && replicas < o.specReplicas())) {
+            return -1;
         }
         return replicas;
     }
 
-    /** Scale-up uses the lowest recommendation inside its window, scale-down the highest. */
-    private int stabilize(long now, int currentReplicas, int proposal) {
+    private Decision normalizeWithoutBehavior(long now, int current, int proposal) {
+        // stabilizeRecommendation: the highest recommendation not older than the downscale window;
+        // it may be above the current count, and then the HPA scales back up to it
+        long cutoff = now - config.downscaleStabilizationSeconds();
+        int max = proposal;
+        int oldIndex = -1;
+        for (int i = 0; i < recommendations.size(); i++) {
+            Recommendation r = recommendations.get(i);
+            if (r.time() < cutoff) {
+                oldIndex = i;
+            } else if (r.replicas() > max) {
+                max = r.replicas();
+            }
+        }
+        record(oldIndex, new Recommendation(now, proposal));
+        String ableToScale = max != proposal ? "ScaleDownStabilized" : "ReadyForNewScale";
+
+        // convertDesiredReplicasWithRules
+        int scaleUpLimit = (int) Math.max(SCALE_UP_LIMIT_FACTOR * current, SCALE_UP_LIMIT_MINIMUM);
+        int maximumAllowed;
+        String limitReason;
+        if (spec.maxReplicas() > scaleUpLimit) {
+            maximumAllowed = scaleUpLimit;
+            limitReason = "ScaleUpLimit";
+        } else {
+            maximumAllowed = spec.maxReplicas();
+            limitReason = "TooManyReplicas";
+        }
+        if (max < spec.minReplicas()) {
+            return new Decision(spec.minReplicas(), proposal, List.of(), ableToScale, "TooFewReplicas");
+        }
+        if (max > maximumAllowed) {
+            return new Decision(maximumAllowed, proposal, List.of(), ableToScale, limitReason);
+        }
+        return new Decision(max, proposal, List.of(), ableToScale, "DesiredWithinRange");
+    }
+
+    private Decision normalizeWithBehaviors(long now, int current, int proposal, HpaBehavior behavior) {
+        // maybeInitScaleDownStabilizationWindow: an unset scale-down window is the controller's flag
+        int upWindow = behavior.scaleUp().stabilizationWindowSeconds() == null
+                ? 0 : behavior.scaleUp().stabilizationWindowSeconds();
+        int downWindow = behavior.scaleDown().stabilizationWindowSeconds() == null
+                ? config.downscaleStabilizationSeconds() : behavior.scaleDown().stabilizationWindowSeconds();
+
+        // stabilizeRecommendationWithBehaviors: scale-up takes the lowest recommendation of its window,
+        // scale-down the highest of its window, both including this one
+        long upCutoff = now - upWindow;
+        long downCutoff = now - downWindow;
         int up = proposal;
         int down = proposal;
-        long upCutoff = now - spec.scaleUp().stabilizationWindowSeconds();
-        long downCutoff = now - spec.scaleDown().stabilizationWindowSeconds();
-        for (Recommendation r : recommendations) {
+        int oldIndex = -1;
+        for (int i = 0; i < recommendations.size(); i++) {
+            Recommendation r = recommendations.get(i);
             if (r.time() > upCutoff) {
                 up = Math.min(up, r.replicas());
             }
             if (r.time() > downCutoff) {
                 down = Math.max(down, r.replicas());
             }
+            if (r.time() < upCutoff && r.time() < downCutoff) {
+                oldIndex = i;
+            }
         }
-        int recommendation = currentReplicas;
-        if (recommendation < up) {
-            recommendation = up;
+        int stabilized = current;
+        if (stabilized < up) {
+            stabilized = up;
         }
-        if (recommendation > down) {
-            recommendation = down;
+        if (stabilized > down) {
+            stabilized = down;
         }
-        long keep = now - Math.max(spec.scaleUp().stabilizationWindowSeconds(), spec.scaleDown().stabilizationWindowSeconds());
-        recommendations.removeIf(r -> r.time() <= keep);
-        recommendations.add(new Recommendation(now, proposal));
-        return recommendation;
+        record(oldIndex, new Recommendation(now, proposal));
+        String ableToScale = stabilized == proposal ? "ReadyForNewScale"
+                : proposal >= current ? "ScaleUpStabilized" : "ScaleDownStabilized";
+
+        // convertDesiredReplicasWithBehaviorRate
+        if (stabilized > current) {
+            int limit = Math.max(current, scaleUpLimit(now, current, behavior.scaleUp()));
+            int maximumAllowed;
+            String reason;
+            if (spec.maxReplicas() > limit) {
+                maximumAllowed = limit;
+                reason = "ScaleUpLimit";
+            } else {
+                maximumAllowed = spec.maxReplicas();
+                reason = "TooManyReplicas";
+            }
+            if (stabilized > maximumAllowed) {
+                return new Decision(maximumAllowed, proposal, List.of(), ableToScale, reason);
+            }
+        } else if (stabilized < current) {
+            int limit = Math.min(current, scaleDownLimit(now, current, behavior.scaleDown()));
+            int minimumAllowed;
+            String reason;
+            if (spec.minReplicas() < limit) {
+                minimumAllowed = limit;
+                reason = "ScaleDownLimit";
+            } else {
+                minimumAllowed = spec.minReplicas();
+                reason = "TooFewReplicas";
+            }
+            if (stabilized < minimumAllowed) {
+                return new Decision(minimumAllowed, proposal, List.of(), ableToScale, reason);
+            }
+        }
+        return new Decision(stabilized, proposal, List.of(), ableToScale, "DesiredWithinRange");
     }
 
-    private int limitRate(long now, int current, int desired) {
-        if (desired > current) {
-            int limit = Math.max(current, scaleUpLimit(now, current));
-            return Math.min(desired, Math.min(spec.maxReplicas(), limit));
+    /** Replaces the last recommendation that left every window, or appends. */
+    private void record(int oldIndex, Recommendation r) {
+        if (oldIndex >= 0) {
+            recommendations.set(oldIndex, r);
+        } else {
+            recommendations.add(r);
         }
-        if (desired < current) {
-            int limit = Math.min(current, scaleDownLimit(now, current));
-            return Math.max(desired, Math.max(spec.minReplicas(), limit));
-        }
-        return desired;
     }
 
-    private int scaleUpLimit(long now, int current) {
-        ScalingRules rules = spec.scaleUp();
+    /** calculateScaleUpLimitWithScalingRules: from the count at the start of each policy's period. */
+    private int scaleUpLimit(long now, int current, ScalingRules rules) {
         if (rules.selectPolicy().equals("Disabled")) {
             return current;
         }
@@ -151,16 +259,14 @@ public final class HpaController {
         for (ScalingPolicy p : rules.policies()) {
             int periodStart = current - changeInPeriod(now, p.periodSeconds(), scaleUpEvents)
                     + changeInPeriod(now, p.periodSeconds(), scaleDownEvents);
-            int proposed = p.type().equals("Pods")
-                    ? periodStart + p.value()
-                    : (int) Math.ceil(periodStart * (1 + p.value() / 100.0));
+            int proposed = p.scaleUpLimit(periodStart);
             result = min ? Math.min(result, proposed) : Math.max(result, proposed);
         }
         return result;
     }
 
-    private int scaleDownLimit(long now, int current) {
-        ScalingRules rules = spec.scaleDown();
+    /** calculateScaleDownLimitWithBehaviors. */
+    private int scaleDownLimit(long now, int current, ScalingRules rules) {
         if (rules.selectPolicy().equals("Disabled")) {
             return current;
         }
@@ -169,16 +275,14 @@ public final class HpaController {
         for (ScalingPolicy p : rules.policies()) {
             int periodStart = current - changeInPeriod(now, p.periodSeconds(), scaleUpEvents)
                     + changeInPeriod(now, p.periodSeconds(), scaleDownEvents);
-            // Percent rounds the remaining replicas down, so the allowed change is rounded up
-            int proposed = p.type().equals("Pods")
-                    ? periodStart - p.value()
-                    : (int) (periodStart * (1 - p.value() / 100.0));
+            int proposed = p.scaleDownLimit(periodStart);
             result = min ? Math.max(result, proposed) : Math.min(result, proposed);
         }
         return result;
     }
 
-    private static int changeInPeriod(long now, int periodSeconds, List<ScaleEvent> events) {
+    /** getReplicasChangePerPeriod: events strictly inside the last {@code periodSeconds}. */
+    static int changeInPeriod(long now, int periodSeconds, List<ScaleEvent> events) {
         long cutoff = now - periodSeconds;
         int sum = 0;
         for (ScaleEvent e : events) {
@@ -189,15 +293,33 @@ public final class HpaController {
         return sum;
     }
 
-    private void recordScaleEvent(long now, int from, int to) {
-        if (to > from) {
-            scaleUpEvents.add(new ScaleEvent(now, to - from));
-            long keep = now - spec.scaleUp().longestPeriodSeconds();
-            scaleUpEvents.removeIf(e -> e.time() <= keep);
+    /**
+     * storeScaleEvent: only HPAs with a behavior keep events. Events older than the direction's longest
+     * policy period are marked outdated; the new event takes the last outdated slot, or is appended.
+     */
+    private void storeScaleEvent(long now, int from, int to) {
+        HpaBehavior behavior = spec.behavior();
+        if (behavior == null) {
+            return;
+        }
+        boolean up = to > from;
+        List<ScaleEvent> events = up ? scaleUpEvents : scaleDownEvents;
+        long cutoff = now - (up ? behavior.scaleUp() : behavior.scaleDown()).longestPeriodSeconds();
+        int oldIndex = -1;
+        for (int i = 0; i < events.size(); i++) {
+            ScaleEvent e = events.get(i);
+            if (e.time() < cutoff && !e.outdated()) {
+                events.set(i, new ScaleEvent(e.time(), e.change(), true));
+            }
+            if (events.get(i).outdated()) {
+                oldIndex = i;
+            }
+        }
+        ScaleEvent event = new ScaleEvent(now, Math.abs(to - from), false);
+        if (oldIndex >= 0) {
+            events.set(oldIndex, event);
         } else {
-            scaleDownEvents.add(new ScaleEvent(now, from - to));
-            long keep = now - spec.scaleDown().longestPeriodSeconds();
-            scaleDownEvents.removeIf(e -> e.time() <= keep);
+            events.add(event);
         }
     }
 }

@@ -19,4 +19,19 @@ public record ScalingPolicy(String type, int value, int periodSeconds) {
     public static ScalingPolicy percent(int value, int periodSeconds) {
         return new ScalingPolicy("Percent", value, periodSeconds);
     }
+
+    /** The replica count this policy allows from {@code periodStart} upwards. */
+    int scaleUpLimit(int periodStart) {
+        return "Pods".equals(type)
+                ? periodStart + value
+                // rounded up, or a small Percent could never add a pod
+                : (int) Math.ceil(periodStart * (1 + value / 100.0));
+    }
+
+    /** The replica count this policy allows from {@code periodStart} downwards (Percent truncates). */
+    int scaleDownLimit(int periodStart) {
+        return "Pods".equals(type)
+                ? periodStart - value
+                : (int) (periodStart * (1 - value / 100.0));
+    }
 }

@@ -10,6 +10,7 @@ import dev.cumsum.loadtest.report.Table;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -29,22 +30,22 @@ class RehearsalTest {
 
     @Test
     void readsTheServiceBlockAndFillsKubernetesDefaults() throws Exception {
-        HpaSpec api = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        HpaSpec api = ChartValues.read(FIXTURE, "cumsumApi");
         assertThat(api.minReplicas()).isEqualTo(2);
         assertThat(api.maxReplicas()).isEqualTo(8);
-        assertThat(api.scaleDown().stabilizationWindowSeconds()).isEqualTo(120);
-        assertThat(api.scaleDown().policies()).containsExactly(ScalingPolicy.pods(1, 30));
-        HpaSpec tx = ChartValues.read(FIXTURE, "transactionApi", 0.1);
+        assertThat(api.metrics()).containsExactly(new HpaMetric.Pods("requests_per_second", 50));
+        assertThat(api.behavior().scaleDown().stabilizationWindowSeconds()).isEqualTo(120);
+        assertThat(api.behavior().scaleDown().policies()).containsExactly(ScalingPolicy.pods(1, 30));
+        HpaSpec tx = ChartValues.read(FIXTURE, "transactionApi");
         assertThat(tx.targetPerPod()).isEqualTo(200);
-        assertThat(tx.scaleUp()).isEqualTo(ScalingRules.defaultScaleUp());
-        assertThat(tx.scaleDown()).isEqualTo(ScalingRules.defaultScaleDown());
+        assertThat(tx.behavior()).as("no behavior block: the controller's no-behavior path").isNull();
     }
 
     @Test
     void chartValuesParseWithTheAgreedShape() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(CHART_VALUES), "chart not present");
         for (String service : new String[] {"cumsumApi", "transactionApi"}) {
-            HpaSpec spec = ChartValues.read(CHART_VALUES, service, 0.1);
+            HpaSpec spec = ChartValues.read(CHART_VALUES, service);
             assertThat(spec.maxReplicas()).isGreaterThanOrEqualTo(spec.minReplicas());
             assertThat(spec.targetPerPod()).isPositive();
         }
@@ -52,7 +53,7 @@ class RehearsalTest {
 
     @Test
     void steadyLoadConvergesToLoadOverTargetAndStaysThere() throws Exception {
-        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi");
         var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), t -> 300, 600, spec.minReplicas(), 0);
         // 300/s at 50/s per pod: 6 pods; 2 -> 4 at the first sync that sees the load, then 6
         assertThat(at(r.table(), Columns.HPA_CURRENT, 0)).isEqualTo(6);
@@ -70,7 +71,7 @@ class RehearsalTest {
 
     @Test
     void scaleUpFollowsPoliciesAndMetricLagAndScaleDownWaitsForTheWindow() throws Exception {
-        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi");
         // 100/s for 5 min, 400/s for 5 min, 100/s for 10 min
         LoadProfile profile = LoadProfile.from(Params.of(Map.of("profile", "spike", "baseRate", "100", "warmup", "5m",
                 "peakRate", "400", "spikeDuration", "5m", "quietDuration", "10m")));
@@ -99,7 +100,7 @@ class RehearsalTest {
 
     @Test
     void replayOfARecordedCsvMatchesTheProfileItCameFrom() throws Exception {
-        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi");
         LoadProfile step = LoadProfile.from(Params.of(Map.of("profile", "step", "startRate", "50", "stepRate", "100",
                 "steps", "3", "stepDuration", "3m")));
         var fromProfile = Rehearsal.run(spec, Rehearsal.Timing.defaults(), step::rateAt, 540, 2, 1_700_000_000L);
@@ -112,12 +113,103 @@ class RehearsalTest {
 
     @Test
     void rehearsalIsDrawnWithTheReport() throws Exception {
-        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi", 0.1);
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi");
         var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), t -> t < 120 ? 50 : 250, 400, 2, 0);
         var pngs = ReportWriter.write(r.table(), tmp.resolve("rehearsal"), "rehearsal", java.util.List.of("test"));
         assertThat(pngs).extracting(p -> p.getFileName().toString()).containsExactly("rps.png", "rps_per_pod.png", "replicas.png");
         BufferedImage image = ImageIO.read(tmp.resolve("rehearsal/replicas.png").toFile());
         assertThat(image.getWidth()).isEqualTo(ReportWriter.WIDTH);
         assertThat(image.getHeight()).isEqualTo(ReportWriter.HEIGHT);
+    }
+
+    @Test
+    void readsPerDirectionTolerancesTheCpuMetricAndAnEmptyBehavior() throws Exception {
+        HpaSpec tuned = ChartValues.read(FIXTURE, "tunedApi");
+        assertThat(tuned.metrics()).containsExactly(new HpaMetric.Pods("requests_per_second", 50), new HpaMetric.CpuUtilization(80));
+        assertThat(tuned.tolerances(ControllerConfig.defaults())).isEqualTo(new Tolerances(0.2, 0.02));
+        assertThat(tuned.tolerances(new ControllerConfig(0.1, 300, 300, 30, false)))
+                .as("without HPAConfigurableTolerance the API server drops the fields").isEqualTo(Tolerances.both(0.1));
+        // a behavior without directions gets both defaults; the scale-down window stays the controller's
+        assertThat(tuned.behavior().scaleUp().policies()).isEqualTo(ScalingRules.defaultScaleUp().policies());
+        assertThat(tuned.behavior().scaleDown().stabilizationWindowSeconds()).isNull();
+        assertThat(ChartValues.cpuRequestMilli(List.of(FIXTURE), "tunedApi")).isEqualTo(250);
+        assertThat(ChartValues.cpuRequestMilli(List.of(FIXTURE), "cumsumApi")).isZero();
+    }
+
+    @Test
+    void kedaModeIsAnExternalMetricWithAtLeastOneReplica() throws Exception {
+        HpaSpec keda = ChartValues.read(FIXTURE, "kedaApi");
+        assertThat(ChartValues.mode(List.of(FIXTURE), "kedaApi")).isEqualTo("keda");
+        assertThat(keda.metrics()).containsExactly(new HpaMetric.External("prometheus trigger", 50));
+        assertThat(keda.minReplicas()).as("KEDA's getHPAMinReplicas").isEqualTo(1);
+        // 300/s from one pod: KEDA's total / target = 6, limited by the policies to max(2 x 1, 1 + 4) = 5; then 6
+        var r = Rehearsal.run(keda, Rehearsal.Timing.defaults(), t -> 300, 60, keda.minReplicas(), 0);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 0)).isEqualTo(5);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 15)).isEqualTo(6);
+        assertThat(r.table().column(Columns.HPA_METRIC)[0]).as("total / pods").isEqualTo(300.0);
+    }
+
+    @Test
+    void theInitialRecommendationHoldsScaleDownAfterCreation() throws Exception {
+        HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi");
+        var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), t -> 0, 400, 4, 0);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 119)).as("4 recorded at creation, 120 s window").isEqualTo(4);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 120)).as("then Pods 1 per 30 s").isEqualTo(3);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 150)).isEqualTo(2);
+    }
+
+    @Test
+    void withoutBehaviorTheControllerLimitsScaleUpAndWaitsFiveMinutes() throws Exception {
+        HpaSpec spec = ChartValues.read(FIXTURE, "transactionApi");
+        // 1000/s against 200/s per pod: 5 wanted; one sync may go from 1 to max(2, 4) = 4
+        var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), t -> t < 120 ? 1000 : 0, 600, 1, 0);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 0)).isEqualTo(4);
+        assertThat(at(r.table(), Columns.HPA_CURRENT, 15)).isEqualTo(5);
+        int firstDown = -1;
+        for (int s = 120; s < 600; s++) {
+            if (at(r.table(), Columns.HPA_CURRENT, s) < 5) {
+                firstDown = s;
+                break;
+            }
+        }
+        assertThat(firstDown).as("the 5-minute downscale stabilization").isBetween(120 + 300, 120 + 300 + 75);
+        assertThat(r.summary().finalReplicas()).as("no rate limit on the way down").isEqualTo(1);
+    }
+
+    @Test
+    void aCpuMetricNeedsTheCpuCostOfARequestAndCanDriveScaling() throws Exception {
+        HpaSpec tuned = ChartValues.read(FIXTURE, "tunedApi");
+        long request = ChartValues.cpuRequestMilli(List.of(FIXTURE), "tunedApi");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rehearsal.run(tuned, Rehearsal.Timing.defaults(), t -> 100, 60, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cpuPerRequest");
+        // 100/s at 5 millicores each is 500m of a 250m request: 200% against 80% wants more pods than 100/s at 50/s per pod
+        var cheap = Rehearsal.run(tuned, ControllerConfig.defaults(), new Rehearsal.PodModel(0.5, request),
+                Rehearsal.Timing.defaults(), t -> 100, 600, 1, 0);
+        var costly = Rehearsal.run(tuned, ControllerConfig.defaults(), new Rehearsal.PodModel(5, request),
+                Rehearsal.Timing.defaults(), t -> 100, 600, 1, 0);
+        assertThat(cheap.summary().finalReplicas()).as("requests/s: 100 / 50").isEqualTo(2);
+        assertThat(costly.summary().finalReplicas()).as("CPU: 500m per 100/s, 200m per pod at 80%").isEqualTo(3);
+    }
+
+    @Test
+    void theChartsKedaOverridesMergedOnItsValuesAreRehearsedAsKedasHpa() throws Exception {
+        Path keda = Path.of("../helm/cumsum-autoscale/ci/keda-values.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(CHART_VALUES) && Files.exists(keda), "chart not present");
+        HpaSpec api = ChartValues.read(List.of(CHART_VALUES, keda), "cumsumApi");
+        assertThat(api.metrics()).singleElement().isInstanceOf(HpaMetric.External.class);
+        assertThat(api.minReplicas()).as("minReplicas 0 in the ScaledObject, 1 in its HPA").isEqualTo(1);
+        HpaSpec tx = ChartValues.read(List.of(CHART_VALUES, keda), "transactionApi");
+        assertThat(tx.metrics()).hasSize(2).last().isEqualTo(new HpaMetric.CpuUtilization(80));
+        assertThat(ChartValues.cpuRequestMilli(List.of(CHART_VALUES, keda), "transactionApi")).isPositive();
+    }
+
+    @Test
+    void anOverrideFileCanRemoveTheBehaviorLikeHelm() throws Exception {
+        Path override = tmp.resolve("no-behavior.yaml");
+        Files.writeString(override, "cumsumApi:\n  autoscaling:\n    behavior: null\n    maxReplicas: 20\n");
+        HpaSpec spec = ChartValues.read(List.of(FIXTURE, override), "cumsumApi");
+        assertThat(spec.behavior()).isNull();
+        assertThat(spec.maxReplicas()).isEqualTo(20);
+        assertThat(spec.minReplicas()).as("kept from the first file").isEqualTo(2);
     }
 }
