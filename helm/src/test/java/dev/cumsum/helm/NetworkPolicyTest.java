@@ -57,8 +57,9 @@ class NetworkPolicyTest {
     assertThat(allowed(policies, PROMETHEUS, tx, 9091)).isTrue();
     assertThat(allowed(policies, api, tx, 9091)).isFalse();
 
-    // only transaction-api reaches MongoDB
+    // only transaction-api reaches MongoDB, and the replica set's members each other
     assertThat(allowed(policies, tx, mongo, 27017)).isTrue();
+    assertThat(allowed(policies, mongo, mongo, 27017)).isTrue();
     for (Pod other : List.of(api, NEIGHBOUR, STRANGER, PROMETHEUS)) {
       assertThat(allowed(policies, other, mongo, 27017)).isFalse();
     }
