@@ -60,7 +60,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 kind load docker-image --name "${CLUSTER}" "${IMAGES[@]}"
 
-echo "==> platform: kube-prometheus-stack, prometheus-adapter, KEDA, Envoy Gateway"
+echo "==> platform: kube-prometheus-stack, prometheus-adapter, metrics-server, KEDA, Envoy Gateway"
 helmfile -l tier=platform sync
 kubectl apply -f platform/envoy-proxy.yaml   # before the GatewayClass that references it
 kubectl apply -f platform/gateway.yaml
