@@ -26,15 +26,18 @@ class CumSumController {
 
 	private final CumSumRequestReader reader;
 
+	private final Admission admission;
+
 	private final Delivery delivery;
 
 	private final ObjectProvider<Tracer> tracer;
 
 	private final String pod;
 
-	CumSumController(CumSumRequestReader reader, Delivery delivery, ObjectProvider<Tracer> tracer,
-			@Value("${cumsum.pod-name}") String pod) {
+	CumSumController(CumSumRequestReader reader, Admission admission, Delivery delivery,
+			ObjectProvider<Tracer> tracer, @Value("${cumsum.pod-name}") String pod) {
 		this.reader = reader;
+		this.admission = admission;
 		this.delivery = delivery;
 		this.tracer = tracer;
 		this.pod = pod;
@@ -42,12 +45,15 @@ class CumSumController {
 
 	@PostMapping(path = { "/api", "/api/" }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> cumsum(HttpServletRequest request) throws IOException {
+		long startNanos = System.nanoTime();
 		Instant receivedAt = Instant.now();
 		String requestId = (String) request.getAttribute(ApiRequestFilter.REQUEST_ID);
 		if (requestId == null) {
 			throw new InvalidRequestException(RequestIds.HEADER + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
 		}
-		CumSumRequest body = this.reader.read(request.getInputStream(), request.getContentLengthLong());
+		// released by ApiRequestFilter once the answer is written
+		Admission.Ticket ticket = this.admission.admit(request);
+		CumSumRequest body = this.reader.read(request.getInputStream(), request.getContentLengthLong(), ticket);
 		request.setAttribute(ApiRequestFilter.MODE, body.mode());
 
 		long start = System.nanoTime();
@@ -57,7 +63,7 @@ class CumSumController {
 		if (this.delivery.enabled()) {
 			Record record = HistoryRecords.of(requestId, receivedAt, body.mode(), body.values(), sums, execNs,
 					this.pod, traceId());
-			this.delivery.deliver(record);
+			this.delivery.deliver(record, startNanos);
 		}
 		// ids and sizes only: request bodies are never logged
 		log.debug("POST /api served: request_id={} mode={} length={} exec_ns={}", requestId, body.mode().label(),

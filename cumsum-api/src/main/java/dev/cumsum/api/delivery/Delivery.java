@@ -9,10 +9,13 @@ public interface Delivery {
 	boolean enabled();
 
 	/**
-	 * Strict: returns once transaction-api acknowledged the durable write. Async: returns once the
-	 * record is buffered.
+	 * Strict: returns once transaction-api acknowledged the durable write, waiting at most until
+	 * {@code requestStartNanos} plus {@code cumsum.delivery.timeout}. Async: returns once the record
+	 * is buffered.
+	 * @param requestStartNanos {@link System#nanoTime()} when the request arrived
 	 * @throws DeliveryUnavailableException when that cannot happen; the caller answers 503
+	 * @throws RequestIdConflictException when the request id is stored for a different request (strict)
 	 */
-	void deliver(Record record);
+	void deliver(Record record, long requestStartNanos);
 
 }

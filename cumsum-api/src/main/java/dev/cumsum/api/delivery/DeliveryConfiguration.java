@@ -26,7 +26,7 @@ class DeliveryConfiguration {
 				}
 
 				@Override
-				public void deliver(Record record) {
+				public void deliver(Record record, long requestStartNanos) {
 				}
 
 			};

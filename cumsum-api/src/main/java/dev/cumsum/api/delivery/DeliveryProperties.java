@@ -9,13 +9,16 @@ import org.springframework.util.unit.DataSize;
 /**
  * @param mode strict (default), async or off
  * @param bufferCapacity records waiting to be sent; beyond it requests get 503
- * @param bufferMaxBytes serialized bytes of the records held (buffered, or sent and not yet settled);
- * beyond it requests get 503, so large requests cannot fill the heap (one record is always taken when
- * nothing is held)
+ * @param bufferMaxBytes estimated heap bytes of the records held (buffered, or sent and not yet
+ * settled; {@link RecordBatcher#heldSize}); beyond it requests get 503, so large requests cannot fill
+ * the heap (one record is always taken when nothing is held). With bufferCapacity, the bound on what
+ * a SIGKILL of an async pod loses.
  * @param maxBatchSize records per RecordBatch call
  * @param maxBatchBytes serialized bytes per RecordBatch call (a larger single record goes alone)
  * @param maxInFlight RecordBatch calls at once; while all are busy, records accumulate into bigger batches
- * @param timeout deadline of each RecordBatch call; in strict mode also the longest a request waits
+ * @param timeout deadline of each async RecordBatch call; in strict mode the longest a request waits for
+ * the history from its arrival (buffer wait and call together; a strict call never outlives its
+ * last waiting request)
  * @param retryBackoff first pause before an async batch is sent again (doubles up to maxRetryBackoff)
  * @param maxRetryBackoff longest pause between async retries
  * @param drainTimeout on shutdown, how long buffered records may take to be sent
