@@ -35,10 +35,7 @@ class Admission {
 	private final AtomicInteger requests = new AtomicInteger();
 
 	Admission(AdmissionProperties properties, MeterRegistry registry) {
-		this(properties, registry, Runtime.getRuntime().maxMemory());
-	}
-
-	Admission(AdmissionProperties properties, MeterRegistry registry, long maxHeap) {
+		long maxHeap = Runtime.getRuntime().maxMemory();
 		this.costBudget = properties.costBudget(maxHeap);
 		this.requestBudget = properties.requestBudget(maxHeap);
 		this.retryAfterSeconds = (int) Math.max(1, properties.retryAfter().toSeconds());

@@ -45,7 +45,6 @@ class CumSumController {
 
 	@PostMapping(path = { "/api", "/api/" }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> cumsum(HttpServletRequest request) throws IOException {
-		long startNanos = System.nanoTime();
 		Instant receivedAt = Instant.now();
 		String requestId = (String) request.getAttribute(ApiRequestFilter.REQUEST_ID);
 		if (requestId == null) {
@@ -63,7 +62,7 @@ class CumSumController {
 		if (this.delivery.enabled()) {
 			Record record = HistoryRecords.of(requestId, receivedAt, body.mode(), body.values(), sums, execNs,
 					this.pod, traceId());
-			this.delivery.deliver(record, startNanos);
+			this.delivery.deliver(record);
 		}
 		// ids and sizes only: request bodies are never logged
 		log.debug("POST /api served: request_id={} mode={} length={} exec_ns={}", requestId, body.mode().label(),

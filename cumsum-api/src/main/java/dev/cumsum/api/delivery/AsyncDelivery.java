@@ -10,7 +10,7 @@ class AsyncDelivery extends BatchedDelivery {
 	}
 
 	@Override
-	public void deliver(Record record, long requestStartNanos) {
+	public void deliver(Record record) {
 		if (this.batcher.offer(record) == null) {
 			throw unavailable("the history buffer is full or shutting down; the request was not recorded");
 		}

@@ -9,13 +9,12 @@ public interface Delivery {
 	boolean enabled();
 
 	/**
-	 * Strict: returns once transaction-api acknowledged the durable write, waiting at most until
-	 * {@code requestStartNanos} plus {@code cumsum.delivery.timeout}. Async: returns once the record
-	 * is buffered.
-	 * @param requestStartNanos {@link System#nanoTime()} when the request arrived
+	 * Strict: returns once transaction-api acknowledged the durable write, waiting at most
+	 * {@code cumsum.delivery.timeout} in all (for a call slot and for the call). Async: returns once
+	 * the record is buffered.
 	 * @throws DeliveryUnavailableException when that cannot happen; the caller answers 503
 	 * @throws RequestIdConflictException when the request id is stored for a different request (strict)
 	 */
-	void deliver(Record record, long requestStartNanos);
+	void deliver(Record record);
 
 }

@@ -26,7 +26,7 @@ class DeliveryConfiguration {
 				}
 
 				@Override
-				public void deliver(Record record, long requestStartNanos) {
+				public void deliver(Record record) {
 				}
 
 			};

@@ -71,6 +71,8 @@ class RecordBatcher implements SmartLifecycle {
 
 	private final DeliveryMetrics metrics;
 
+	private final long bufferBytesBudget;
+
 	private volatile ScheduledExecutorService retries;
 
 	private volatile Thread dispatcher;
@@ -96,6 +98,7 @@ class RecordBatcher implements SmartLifecycle {
 		this.retryUntilAcknowledged = properties.mode() == DeliveryMode.ASYNC;
 		this.buffer = new LinkedBlockingQueue<>(properties.bufferCapacity());
 		this.calls = new Semaphore(properties.maxInFlight());
+		this.bufferBytesBudget = properties.bufferBytesBudget();
 		this.metrics = new DeliveryMetrics(registry, properties.mode(), this.buffer::size, properties.bufferCapacity(),
 				this.heldBytes::get);
 	}
@@ -117,7 +120,7 @@ class RecordBatcher implements SmartLifecycle {
 		}
 		long size = heldSize(record);
 		long held = this.heldBytes.addAndGet(size);
-		if (held > this.properties.bufferMaxBytes().toBytes() && held != size) {
+		if (held > this.bufferBytesBudget && held != size) {
 			this.heldBytes.addAndGet(-size);
 			this.metrics.rejected();
 			return null;

@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits for transaction-api to acknowledge the durable write, at most until the request's deadline
- * (arrival plus the delivery timeout: the buffer wait and the call together). A failure is
+ * Waits for transaction-api to acknowledge the durable write, at most the delivery timeout in all
+ * (the wait for a call slot and the call together; the call's deadline is the last of its waiting
+ * requests', so it never outlives them). A failure is
  * answered "not stored" only when that is certain (the record was never sent, or transaction-api
  * rejected it before writing); whenever the insert may have committed the answer says the outcome
  * is unknown and to retry with the same X-Request-Id, which stores it at most once. The client
@@ -28,8 +29,8 @@ class StrictDelivery extends BatchedDelivery {
 	}
 
 	@Override
-	public void deliver(Record record, long requestStartNanos) {
-		long deadline = requestStartNanos + this.properties.timeout().toNanos();
+	public void deliver(Record record) {
+		long deadline = System.nanoTime() + this.properties.timeout().toNanos();
 		String id = record.getRequestId();
 		RecordBatcher.Pending pending = this.batcher.offer(record, deadline);
 		if (pending == null) {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Strict delivery through {@code POST /api} on a real port: what a client is told for each way the
  * history can fail ("not stored" only when certain, otherwise "outcome unknown, retry with the same
  * X-Request-Id"), a reused request id (409), no downstream text in any answer, and a wait bounded
- * by {@code cumsum.delivery.timeout} (500 ms here) from the request's arrival.
+ * by {@code cumsum.delivery.timeout} (500 ms here) in all.
  */
 class StrictDeliveryTests extends WithTransactionServiceDouble {
 
