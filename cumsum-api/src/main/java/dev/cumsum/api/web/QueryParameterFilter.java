@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Query parameters that are not valid percent-encoded UTF-8 ({@code ?after=%FF}) are the client's
  * error: 400 as a problem, before any filter or controller reads them (Tomcat throws from
  * {@code getParameter} on the first read, wherever that is, which would otherwise surface as 500).
- * Form bodies are left alone: parsing them here would read a body before its limits apply.
+ * POSTs are left alone: {@code POST /api} reads no parameter (and is counted by its own filter), and
+ * parsing a form body here would read it before its limits apply.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -29,9 +30,7 @@ class QueryParameterFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return request.getQueryString() == null || ("POST".equals(request.getMethod())
-				&& request.getContentType() != null
-				&& request.getContentType().startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE));
+		return request.getQueryString() == null || "POST".equals(request.getMethod());
 	}
 
 	@Override

@@ -58,6 +58,11 @@ class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 	}
 
 	@Test
+	void postApiReadsNoQueryParameterAndIgnoresOneThatIsNotUtf8() {
+		assertThat(TestHttp.postJson(this.port, "/api?x=%FF", "{\"arr\":[1,2]}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void validPercentEncodingStillWorks() {
 		assertThat(TestHttp.get(this.port, "/api/transactions?limit=%32").statusCode()).isEqualTo(200);
 		// valid UTF-8 reaches transaction-api, which rejects the cursor itself
