@@ -156,6 +156,11 @@ class RecordBatcher implements SmartLifecycle {
 	 */
 	boolean withdraw(Pending pending, Throwable reason) {
 		boolean neverSent = pending.taken().compareAndSet(false, true);
+		if (neverSent) {
+			// its place in the buffer and its bytes are free at once, not when the dispatcher gets to it
+			this.buffer.remove(pending);
+			release(List.of(pending));
+		}
 		giveUp(pending.acknowledged(), reason);
 		return neverSent;
 	}
@@ -209,11 +214,8 @@ class RecordBatcher implements SmartLifecycle {
 		long maxBytes = this.properties.maxBatchBytes().toBytes();
 		Pending next = first;
 		while (next != null) {
-			if (!next.taken().compareAndSet(false, true)) {
-				// withdrawn by its strict caller: give its bytes back, never send it
-				release(List.of(next));
-			}
-			else {
+			// a record withdrawn by its strict caller (who gave its bytes back) is never sent
+			if (next.taken().compareAndSet(false, true)) {
 				batch.add(next);
 				ids.add(next.record().getRequestId());
 				bytes += next.size();
@@ -421,8 +423,10 @@ class RecordBatcher implements SmartLifecycle {
 		this.dispatcher.interrupt();
 		this.retries.shutdownNow();
 		IllegalStateException shutdown = new IllegalStateException("shutdown drain deadline passed");
-		List<Pending> left = new ArrayList<>();
-		this.buffer.drainTo(left);
+		List<Pending> drained = new ArrayList<>();
+		this.buffer.drainTo(drained);
+		// taken here, so that a strict caller withdrawing one now does not give its bytes back twice
+		List<Pending> left = drained.stream().filter((pending) -> pending.taken().compareAndSet(false, true)).toList();
 		lose(left, shutdown);
 		release(left);
 		// outstanding batches give their bytes and call slots back when their calls end (settle)

@@ -354,6 +354,8 @@ class RecordBatcherTests {
 
 		assertThat(this.batcher.withdraw(waiting, new java.util.concurrent.TimeoutException()))
 			.as("never sent: certainly not stored").isTrue();
+		assertThat(bufferSize()).as("its place in the buffer is free at once").isZero();
+		assertThat(heldBytes()).as("and its bytes").isEqualTo(RecordBatcher.heldSize(record("in-call")));
 		assertThat(this.batcher.withdraw(inCall, new java.util.concurrent.TimeoutException()))
 			.as("sent: outcome unknown").isFalse();
 

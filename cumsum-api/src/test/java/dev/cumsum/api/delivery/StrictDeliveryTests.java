@@ -93,11 +93,22 @@ class StrictDeliveryTests extends WithTransactionServiceDouble {
 	@Test
 	void theWaitIsBoundedByTheTimeoutUnderConcurrentLoad() throws Exception {
 		transactions.behave(Behaviour.HANG);
-		int clients = 32;
+		// a first round, not measured: connections, and the classes of this path loaded
+		burst(32, "warm-up-");
+		List<Timed> measured = burst(32, "bounded-");
+		for (Timed timed : measured) {
+			JsonNode problem = assertProblem(timed.response(), 503);
+			assertThat(problem.get("detail").asString()).containsAnyOf("may or may not be stored", "was not stored");
+			assertThat(timed.took()).as("client-visible wait").isLessThan(TIMEOUT.plusSeconds(1));
+		}
+	}
+
+	private List<Timed> burst(int clients, String prefix) throws Exception {
 		List<Future<Timed>> answers = new ArrayList<>();
+		List<Timed> timed = new ArrayList<>();
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (int i = 0; i < clients; i++) {
-				String id = "bounded-" + i;
+				String id = prefix + i;
 				answers.add(pool.submit(() -> {
 					long start = System.nanoTime();
 					HttpResponse<String> response = postJson(this.port, "/api", "{\"arr\":[1,2,3]}", "X-Request-Id",
@@ -106,13 +117,10 @@ class StrictDeliveryTests extends WithTransactionServiceDouble {
 				}));
 			}
 			for (Future<Timed> answer : answers) {
-				Timed timed = answer.get();
-				JsonNode problem = assertProblem(timed.response(), 503);
-				assertThat(problem.get("detail").asString()).containsAnyOf("may or may not be stored",
-						"was not stored");
-				assertThat(timed.took()).as("client-visible wait").isLessThan(TIMEOUT.plusSeconds(1));
+				timed.add(answer.get());
 			}
 		}
+		return timed;
 	}
 
 	private static JsonNode assertProblem(HttpResponse<String> response, int status) {
