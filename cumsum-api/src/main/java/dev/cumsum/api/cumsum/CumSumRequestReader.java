@@ -81,7 +81,7 @@ class CumSumRequestReader {
 		if (first != JsonToken.START_OBJECT) {
 			throw new InvalidRequestException("request body must be a JSON object; " + SHAPE);
 		}
-		Mode mode = Mode.MAN;
+		Mode mode = Mode.DEFAULT;
 		Parsed values = null;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String name = parser.currentName();
@@ -90,7 +90,7 @@ class CumSumRequestReader {
 				case "arr" -> values = readArray(parser, value, ticket);
 				case "mode" -> {
 					if (value != JsonToken.VALUE_STRING) {
-						throw new InvalidRequestException("\"mode\" must be the string \"man\" or \"np\"");
+						throw new InvalidRequestException("\"mode\" must be the string " + Mode.CHOICES);
 					}
 					mode = Mode.parse(parser.getString());
 				}
