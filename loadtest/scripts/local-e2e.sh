@@ -137,7 +137,9 @@ sleep 3 # let the last scrapes land
 end=$(date +%s)
 echo "local-e2e: load from $load_start (Maven started $start) to $end"
 
-./mvnw -B -ntp -q -pl loadtest exec:java@report -DprometheusUrl="http://127.0.0.1:$prom_port" -Dstart="$start" -Dend="$end" \
+# the window: from a few seconds before the first request (Maven takes a while to start Gatling)
+report_start=$(( ${load_start:-$start} - 5 ))
+./mvnw -B -ntp -q -pl loadtest exec:java@report -DprometheusUrl="http://127.0.0.1:$prom_port" -Dstart="$report_start" -Dend="$end" \
   -Dstep="${STEP:-1s}" -DrateWindow="${RATE_WINDOW:-5s}" -Dout="$out" "${profile_args[@]}" -DloadStart="${load_start:-$start}"
 
 # The report must have seen the load: mean achieved rate of at least half the offered rate while it ran.

@@ -39,8 +39,8 @@ public final class Compare {
         add(load, loadMissing, rehearsal, "rehearsal", Series.OFFERED, new Color(255, 127, 14), true);
         List<Figure.Drawn> replicas = new ArrayList<>();
         List<String> replicasMissing = new ArrayList<>();
-        addReplicas(replicas, replicasMissing, live, "live", new Color(31, 119, 180), false);
-        addReplicas(replicas, replicasMissing, rehearsal, "rehearsal", new Color(255, 127, 14), true);
+        addReplicas(replicas, replicasMissing, live, "live", new Color(31, 119, 180), new Color(23, 190, 207), false);
+        addReplicas(replicas, replicasMissing, rehearsal, "rehearsal", new Color(214, 39, 40), new Color(255, 127, 14), true);
         return List.of(
                 new Figure.PanelContent("Load: live achieved vs rehearsal offered", "requests/s", load, String.join("; ", loadMissing)),
                 new Figure.PanelContent("Replicas: live vs rehearsal", "replicas", replicas, String.join("; ", replicasMissing)));
@@ -54,14 +54,22 @@ public final class Compare {
         }
     }
 
-    private static void addReplicas(List<Figure.Drawn> out, List<String> missing, Table t, String run, Color color, boolean dashed) {
-        for (Series s : List.of(Series.READY, Series.CURRENT, Series.SERVING)) {
+    /** The HPA's current replicas (asked for) and the ready ones (serving), or the pods with a rate. */
+    private static void addReplicas(List<Figure.Drawn> out, List<String> missing, Table t, String run, Color current,
+                                    Color ready, boolean dashed) {
+        if (t.hasData(Columns.HPA_CURRENT)) {
+            out.add(new Figure.Drawn(t, new Line(Columns.HPA_CURRENT, run + " current replicas", current, dashed)));
+        } else {
+            missing.add(run + " current replicas: " + Series.CURRENT.whyMissing(t));
+        }
+        for (Series s : List.of(Series.READY, Series.SERVING)) {
             if (t.hasData(s.column())) {
-                out.add(new Figure.Drawn(t, new Line(s.column(), run + " " + s.label() + " replicas", color, dashed)));
+                out.add(new Figure.Drawn(t, new Line(s.column(), run + " " + s.label() + (s == Series.READY ? " replicas" : ""),
+                        ready, dashed)));
                 return;
             }
         }
-        missing.add(run + " replicas: " + Series.READY.whyMissing(t));
+        missing.add(run + " ready replicas: " + Series.READY.whyMissing(t));
     }
 
     static void write(Table live, Table rehearsal, Path out) throws IOException {
@@ -70,7 +78,7 @@ public final class Compare {
         ImageIO.write(Figure.of(rehearsal, "HPA rehearsal"), "png", out.resolve("rehearsal.png").toFile());
         List<Figure.PanelContent> overlay = overlay(live, rehearsal);
         ImageIO.write(Figure.stack("Live run vs HPA rehearsal",
-                "live solid, rehearsal dashed; each from its own start (minutes:seconds)", overlay), "png", out.resolve(OVERLAY).toFile());
+                "live solid, rehearsal dashed; each run from its own start", overlay), "png", out.resolve(OVERLAY).toFile());
         Html html = new Html("Live run vs HPA rehearsal");
         html.keyNumbers(List.of(KeyNumbers.of(live), KeyNumbers.of(rehearsal)), List.of("live run", "rehearsal"));
         html.h2("Overlay").figure(OVERLAY, "load and replicas of the live run and the rehearsal on one time axis");

@@ -49,7 +49,8 @@ class CompareTest {
         assertThat(html).contains("none: no HPA target", "<span class=\"num\">60 s</span>");
         var overlay = Compare.overlay(live, rehearsal);
         assertThat(overlay.get(1).lines()).extracting(d -> d.line().label())
-                .containsExactly("live pods with a request rate replicas", "rehearsal ready replicas");
+                .containsExactly("live pods with a request rate", "rehearsal current replicas", "rehearsal ready replicas");
+        assertThat(overlay.get(1).whenEmpty()).startsWith("live current replicas: no kube_horizontalpodautoscaler_status_current_replicas");
         assertThat(HeadlessChromium.dom(dir.resolve("out/index.html"))).contains("data-images=\"loaded 3\"");
         HeadlessChromium.screenshot(dir.resolve("out/index.html"), dir.resolve("out/screenshot.png"), 1280, 1800);
     }
