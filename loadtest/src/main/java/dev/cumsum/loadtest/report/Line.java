@@ -12,12 +12,4 @@ record Line(String column, String label, Color color, boolean dashed) {
     static Color podColor(int i) {
         return PODS[i % PODS.length];
     }
-
-    Line labelled(String newLabel) {
-        return new Line(column, newLabel, color, dashed);
-    }
-
-    Line styled(Color newColor, boolean newDashed) {
-        return new Line(column, label, newColor, newDashed);
-    }
 }
