@@ -1,7 +1,8 @@
-package dev.cumsum.api.cumsum;
+package dev.cumsum.api.training;
 
 import java.time.Duration;
 
+import dev.cumsum.api.cumsum.Mode;
 import dev.cumsum.api.WithTransactionServiceDouble;
 import dev.cumsum.support.training.TrainingTraffic;
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package dev.cumsum.api.cumsum;
+package dev.cumsum.api.training;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import dev.cumsum.api.cumsum.Mode;
 import dev.cumsum.support.training.TrainingTraffic;
 
 import org.springframework.core.env.Environment;
