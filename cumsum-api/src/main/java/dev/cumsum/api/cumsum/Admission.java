@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.stereotype.Component;
 
@@ -19,10 +18,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class Admission {
-
-	static final String TICKET = Admission.class.getName() + ".ticket";
-
-	static final String OVERLOADED = Admission.class.getName() + ".overloaded";
 
 	private final long costBudget;
 
@@ -65,57 +60,50 @@ class Admission {
 
 	/**
 	 * Takes a request slot and reserves the request's fixed cost; the ticket is released by
-	 * {@link #release} when the request finished (its answer written).
-	 * @throws OverloadedException beyond the request or cost budget
+	 * {@link ApiCall#release} when the request finished (its answer written).
+	 * @throws RequestRejectedException beyond the request or cost budget
 	 */
-	Ticket admit(HttpServletRequest request) {
+	Ticket admit(ApiCall call) {
 		if (this.requests.incrementAndGet() > this.requestBudget) {
 			this.requests.decrementAndGet();
-			throw overloaded(request, this.requestBudget + " requests are in flight");
+			throw overloaded(call, this.requestBudget + " requests are in flight");
 		}
-		Ticket ticket = new Ticket(request);
-		request.setAttribute(TICKET, ticket);
+		Ticket ticket = new Ticket(call);
+		call.admitted(ticket);
 		ticket.reserve(RequestCost.PER_REQUEST);
 		return ticket;
 	}
 
-	static void release(HttpServletRequest request) {
-		if (request.getAttribute(TICKET) instanceof Ticket ticket) {
-			ticket.close();
-			request.removeAttribute(TICKET);
-		}
-	}
-
-	private OverloadedException overloaded(HttpServletRequest request, String why) {
-		request.setAttribute(OVERLOADED, Boolean.TRUE);
-		return new OverloadedException("the service is at capacity (" + why + "); retry later",
+	private RequestRejectedException overloaded(ApiCall call, String why) {
+		call.refusedAsOverloaded();
+		return RequestRejectedException.overloaded("the service is at capacity (" + why + "); retry later",
 				this.retryAfterSeconds);
 	}
 
 	/** One request's reservations; used by the request's own thread only. */
 	final class Ticket implements AutoCloseable {
 
-		private final HttpServletRequest request;
+		private final ApiCall call;
 
 		private long reserved;
 
 		private boolean closed;
 
-		private Ticket(HttpServletRequest request) {
-			this.request = request;
+		private Ticket(ApiCall call) {
+			this.call = call;
 		}
 
 		/**
 		 * Reserves more of the cost budget for this request.
-		 * @throws PayloadTooLargeException when this request alone would exceed the whole budget
-		 * @throws OverloadedException when the requests in flight leave too little of it
+		 * @throws RequestRejectedException too large (413) when this request alone would exceed the whole
+		 * budget, overloaded (503) when the requests in flight leave too little of it
 		 */
 		void reserve(long bytes) {
 			if (this.closed || bytes <= 0) {
 				return;
 			}
 			if (this.reserved + bytes > Admission.this.costBudget) {
-				throw new PayloadTooLargeException("the request would need about " + mib(this.reserved + bytes)
+				throw RequestRejectedException.tooLarge("the request would need about " + mib(this.reserved + bytes)
 						+ " MiB of memory, more than this instance admits at once (" + mib(Admission.this.costBudget)
 						+ " MiB); send fewer elements or numbers of a narrower range");
 			}
@@ -123,7 +111,7 @@ class Admission {
 			do {
 				now = Admission.this.cost.get();
 				if (now + bytes > Admission.this.costBudget) {
-					throw overloaded(this.request, "not enough of its memory budget is free");
+					throw overloaded(this.call, "not enough of its memory budget is free");
 				}
 			}
 			while (!Admission.this.cost.compareAndSet(now, now + bytes));

@@ -21,10 +21,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 
-	static final String REQUEST_ID = ApiRequestFilter.class.getName() + ".requestId";
-
-	static final String MODE = ApiRequestFilter.class.getName() + ".mode";
-
 	static final String MDC_KEY = "request_id";
 
 	private final ApiRequestMetrics metrics;
@@ -53,8 +49,8 @@ class ApiRequestFilter extends OncePerRequestFilter {
 		else {
 			valid = RequestIds.isValid(id);
 		}
+		ApiCall call = ApiCall.start(request, valid ? id : null);
 		if (valid) {
-			request.setAttribute(REQUEST_ID, id);
 			response.setHeader(RequestIds.HEADER, id);
 			MDC.put(MDC_KEY, id);
 			Span span = this.tracer.currentSpan();
@@ -66,10 +62,9 @@ class ApiRequestFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		finally {
-			Admission.release(request);
+			call.release();
 			MDC.remove(MDC_KEY);
-			this.metrics.count((Mode) request.getAttribute(MODE), response.getStatus(),
-					request.getAttribute(Admission.OVERLOADED) != null);
+			this.metrics.count(call.mode(), response.getStatus(), call.overloaded());
 		}
 	}
 

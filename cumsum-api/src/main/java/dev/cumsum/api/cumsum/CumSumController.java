@@ -46,14 +46,15 @@ class CumSumController {
 	@PostMapping(path = { "/api", "/api/" }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> cumsum(HttpServletRequest request) throws IOException {
 		Instant receivedAt = Instant.now();
-		String requestId = (String) request.getAttribute(ApiRequestFilter.REQUEST_ID);
+		ApiCall call = ApiCall.of(request);
+		String requestId = call.requestId();
 		if (requestId == null) {
-			throw new InvalidRequestException(RequestIds.HEADER + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+			throw RequestRejectedException.invalid(RequestIds.HEADER + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
 		}
 		// released by ApiRequestFilter once the answer is written
-		Admission.Ticket ticket = this.admission.admit(request);
+		Admission.Ticket ticket = this.admission.admit(call);
 		CumSumRequest body = this.reader.read(request.getInputStream(), request.getContentLengthLong(), ticket);
-		request.setAttribute(ApiRequestFilter.MODE, body.mode());
+		call.mode(body.mode());
 
 		long start = System.nanoTime();
 		NumberArray sums = CumSum.compute(body.mode(), body.values());

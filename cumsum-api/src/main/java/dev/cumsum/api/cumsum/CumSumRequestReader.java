@@ -46,7 +46,7 @@ class CumSumRequestReader {
 	CumSumRequest read(InputStream body, long contentLength, Admission.Ticket ticket) {
 		long maxBytes = this.limits.maxBodySize().toBytes();
 		if (contentLength > maxBytes) {
-			throw new PayloadTooLargeException("request body is larger than " + maxBytes + " bytes");
+			throw RequestRejectedException.tooLarge("request body is larger than " + maxBytes + " bytes");
 		}
 		long prepaid = Math.max(0, contentLength);
 		ticket.reserve(RequestCost.body(prepaid));
@@ -56,14 +56,14 @@ class CumSumRequestReader {
 			request = readObject(parser, ticket);
 		}
 		catch (StreamConstraintsException ex) {
-			throw new InvalidRequestException("JSON exceeds a parser limit: " + ex.getOriginalMessage());
+			throw RequestRejectedException.invalid("JSON exceeds a parser limit: " + ex.getOriginalMessage());
 		}
 		catch (JacksonException ex) {
-			throw new InvalidRequestException("malformed JSON: " + ex.getOriginalMessage());
+			throw RequestRejectedException.invalid("malformed JSON: " + ex.getOriginalMessage());
 		}
 		long perByte = this.limits.maxResultDigitsPerBodyByte();
 		if (request.resultDigits() > perByte * limited.count()) {
-			throw new PayloadTooLargeException("the result would hold up to " + request.resultDigits()
+			throw RequestRejectedException.tooLarge("the result would hold up to " + request.resultDigits()
 					+ " digits, more than " + perByte + " per byte of the request body (" + limited.count()
 					+ " bytes); numbers of a narrower range (or fewer of them) keep the answer in proportion");
 		}
@@ -76,10 +76,10 @@ class CumSumRequestReader {
 	private CumSumRequest readObject(JsonParser parser, Admission.Ticket ticket) {
 		JsonToken first = parser.nextToken();
 		if (first == null) {
-			throw new InvalidRequestException("request body is empty; " + SHAPE);
+			throw RequestRejectedException.invalid("request body is empty; " + SHAPE);
 		}
 		if (first != JsonToken.START_OBJECT) {
-			throw new InvalidRequestException("request body must be a JSON object; " + SHAPE);
+			throw RequestRejectedException.invalid("request body must be a JSON object; " + SHAPE);
 		}
 		Mode mode = Mode.DEFAULT;
 		Parsed values = null;
@@ -90,18 +90,18 @@ class CumSumRequestReader {
 				case "arr" -> values = readArray(parser, value, ticket);
 				case "mode" -> {
 					if (value != JsonToken.VALUE_STRING) {
-						throw new InvalidRequestException("\"mode\" must be the string " + Mode.CHOICES);
+						throw RequestRejectedException.invalid("\"mode\" must be the string " + Mode.CHOICES);
 					}
 					mode = Mode.parse(parser.getString());
 				}
-				default -> throw new InvalidRequestException("unknown field \"" + name + "\"; " + SHAPE);
+				default -> throw RequestRejectedException.invalid("unknown field \"" + name + "\"; " + SHAPE);
 			}
 		}
 		if (parser.nextToken() != null) {
-			throw new InvalidRequestException("unexpected content after the JSON object");
+			throw RequestRejectedException.invalid("unexpected content after the JSON object");
 		}
 		if (values == null) {
-			throw new InvalidRequestException("missing field \"arr\"; " + SHAPE);
+			throw RequestRejectedException.invalid("missing field \"arr\"; " + SHAPE);
 		}
 		return new CumSumRequest(mode, values.values(), values.resultDigits());
 	}
@@ -111,7 +111,7 @@ class CumSumRequestReader {
 
 	private Parsed readArray(JsonParser parser, JsonToken start, Admission.Ticket ticket) {
 		if (start != JsonToken.START_ARRAY) {
-			throw new InvalidRequestException("\"arr\" must be an array of numbers, was " + describe(start));
+			throw RequestRejectedException.invalid("\"arr\" must be an array of numbers, was " + describe(start));
 		}
 		long[] longs = new long[16];
 		List<BigDecimal> decimals = null;
@@ -122,13 +122,13 @@ class CumSumRequestReader {
 		JsonToken token;
 		while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
 			if (n == this.limits.maxElements()) {
-				throw new PayloadTooLargeException("\"arr\" has more than " + this.limits.maxElements() + " elements");
+				throw RequestRejectedException.tooLarge("\"arr\" has more than " + this.limits.maxElements() + " elements");
 			}
 			if (n % ELEMENT_STEP == 0) {
 				ticket.reserve(RequestCost.longs(ELEMENT_STEP));
 			}
 			if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-				throw new InvalidRequestException("arr[" + n + "] must be a number, was " + describe(token));
+				throw RequestRejectedException.invalid("arr[" + n + "] must be a number, was " + describe(token));
 			}
 			boolean fitsLong = token == JsonToken.VALUE_NUMBER_INT
 					&& parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
@@ -166,7 +166,7 @@ class CumSumRequestReader {
 		}
 		long digits = span.resultDigits(n);
 		if (digits > this.limits.maxResultDigits()) {
-			throw new PayloadTooLargeException("the result would hold more than " + this.limits.maxResultDigits()
+			throw RequestRejectedException.tooLarge("the result would hold more than " + this.limits.maxResultDigits()
 					+ " digits; use fewer elements or numbers of a narrower range");
 		}
 		return new Parsed(new Decimals(decimals.toArray(BigDecimal[]::new)), digits);
@@ -190,9 +190,9 @@ class CumSumRequestReader {
 		}
 	}
 
-	private InvalidRequestException outOfRange(int index) {
+	private RequestRejectedException outOfRange(int index) {
 		int max = this.limits.maxDigits();
-		return new InvalidRequestException("arr[" + index + "] is outside the supported range: at most " + max
+		return RequestRejectedException.invalid("arr[" + index + "] is outside the supported range: at most " + max
 				+ " integer digits and " + max + " decimal places");
 	}
 

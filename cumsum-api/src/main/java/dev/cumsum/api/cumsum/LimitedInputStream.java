@@ -55,7 +55,7 @@ final class LimitedInputStream extends FilterInputStream {
 	private void count(int n) {
 		this.read += n;
 		if (this.read > this.limit) {
-			throw new PayloadTooLargeException("request body is larger than " + this.limit + " bytes");
+			throw RequestRejectedException.tooLarge("request body is larger than " + this.limit + " bytes");
 		}
 		while (this.read > this.paid) {
 			this.ticket.reserve(RequestCost.body(STEP));

@@ -81,7 +81,7 @@ public enum Mode {
 				return mode;
 			}
 		}
-		throw new InvalidRequestException("mode must be " + CHOICES + ", was \"" + value + "\"");
+		throw RequestRejectedException.invalid("mode must be " + CHOICES + ", was \"" + value + "\"");
 	}
 
 	private static String choices() {

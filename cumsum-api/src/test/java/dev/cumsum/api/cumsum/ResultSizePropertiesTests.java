@@ -23,7 +23,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.ErrorResponseException;
 
@@ -63,7 +62,7 @@ class ResultSizePropertiesTests {
 	void anAcceptedBodysAnswerStaysInProportion(@ForAll("bodies") String body) {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		CumSumRequest request;
-		try (Admission.Ticket ticket = this.admission.admit(new MockHttpServletRequest())) {
+		try (Admission.Ticket ticket = this.admission.admit(new ApiCall("test"))) {
 			try {
 				request = this.reader.read(new ByteArrayInputStream(bytes), bytes.length, ticket);
 			}
@@ -96,7 +95,7 @@ class ResultSizePropertiesTests {
 	void theBodiesCoverAcceptedAndRejected(@ForAll("bodies") String body) {
 		String answer;
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		try (Admission.Ticket ticket = this.admission.admit(new MockHttpServletRequest())) {
+		try (Admission.Ticket ticket = this.admission.admit(new ApiCall("test"))) {
 			CumSumRequest request = this.reader.read(new ByteArrayInputStream(bytes), bytes.length, ticket);
 			answer = (request.values() instanceof NumberArray.Decimals) ? "decimals" : "longs";
 		}

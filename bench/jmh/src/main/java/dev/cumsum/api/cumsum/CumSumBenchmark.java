@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -94,7 +93,7 @@ public class CumSumBenchmark {
 
 	@Benchmark
 	public CumSumRequest readJson() {
-		try (Admission.Ticket ticket = this.admission.admit(new MockHttpServletRequest())) {
+		try (Admission.Ticket ticket = this.admission.admit(new ApiCall("test"))) {
 			return this.reader.read(new ByteArrayInputStream(this.body), this.body.length, ticket);
 		}
 	}
