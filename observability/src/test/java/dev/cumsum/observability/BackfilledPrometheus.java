@@ -10,8 +10,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * One Prometheus per test JVM over a TSDB backfilled with {@link SyntheticMetrics}; shared by the
- * test classes that query it and stopped when the JVM exits.
+ * One Prometheus per test JVM over a TSDB backfilled with {@link SyntheticMetrics} and with the
+ * recording rules of the chart evaluated over that history ({@code promtool tsdb create-blocks-from
+ * rules} against this same Prometheus, then a restart to load the blocks); shared by the test
+ * classes that query it and stopped when the JVM exits.
  */
 final class BackfilledPrometheus {
 
@@ -31,7 +33,21 @@ final class BackfilledPrometheus {
             SyntheticMetrics data = new SyntheticMetrics(Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(60));
             data.backfill(workDir, workDir.resolve("data"));
             // no scrape jobs: the TSDB holds only the backfilled blocks
-            PrometheusServer server = PrometheusServer.start(workDir, "global:\n  scrape_interval: 15s\n");
+            String config = "global:\n  scrape_interval: 15s\n";
+            PrometheusServer raw = PrometheusServer.start(workDir, config);
+            Path ruleBlocks = workDir.resolve("rule-blocks");
+            try (raw) {
+                Tools.run(workDir, Tools.require("promtool").toString(), "tsdb", "create-blocks-from", "rules",
+                        "--start=" + data.start().getEpochSecond(), "--end=" + data.end().getEpochSecond(),
+                        "--eval-interval=" + SyntheticMetrics.STEP.toSeconds() + "s", "--url=" + raw.base(),
+                        "--output-dir=" + ruleBlocks, Tools.repoRoot().resolve(MetricsContract.RULES).toString());
+            }
+            try (Stream<Path> blocks = Files.list(ruleBlocks)) {
+                for (Path block : blocks.toList()) {
+                    Files.move(block, workDir.resolve("data").resolve(block.getFileName()));
+                }
+            }
+            PrometheusServer server = PrometheusServer.start(workDir, config);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             fixture = new Fixture(server, data);
         }

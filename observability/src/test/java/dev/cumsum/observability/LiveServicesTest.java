@@ -156,7 +156,7 @@ class LiveServicesTest {
     @Test
     void shippedWindowIsLongerThanTheTestsAndBothAreAtLeastFourScrapes() throws IOException {
         for (AdapterRule rule : AdapterRule.load()) {
-            assertThat(rule.window()).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+            assertThat(rule.window()).isGreaterThanOrEqualTo(WINDOW);
         }
         assertThat(WINDOW).isGreaterThanOrEqualTo(SCRAPE.multipliedBy(4));
     }
@@ -210,8 +210,8 @@ class LiveServicesTest {
         for (AdapterRule shipped : AdapterRule.load()) {
             String component = shipped.series().startsWith("cumsum") ? "cumsum-api" : "transaction-api";
             // the labels scripts/local-prometheus.sh attaches, as a ServiceMonitor does in the cluster
-            String local = keda.get(component).localized(NAMESPACE, component, shipped.window().toMinutes() + "m",
-                    WINDOW.toSeconds() + "s");
+            String local = keda.get(component).localized(NAMESPACE, component,
+                    MetricsContract.load().rateWindowText(), WINDOW.toSeconds() + "s");
             AdapterRule rule = shipped.withWindow(WINDOW);
             List<Series> perPod = prometheus.query(rule.renderForPods(NAMESPACE, List.of(POD.get(rule.metricName()))),
                     loadedAt);
@@ -235,12 +235,16 @@ class LiveServicesTest {
             Map<String, String> variables = dashboard.resolveVariables(prometheus, loadStart.minusSeconds(30),
                     quietAt, true);
             assertThat(variables).containsEntry("namespace", NAMESPACE);
+            // Grafana's $__rate_interval is 4 scrape intervals: here 1 s scrapes
+            variables.put("__rate_interval", WINDOW.toSeconds() + "s");
             for (Dashboard.Query query : dashboard.rawQueries()) {
                 if (query.expr().contains("kube_") || query.expr().contains("container_")
                         || !Dashboard.resolvable(query.expr(), variables)) {
                     continue;
                 }
-                String expr = Dashboard.substitute(query.expr(), variables).replace("[1m]", "[" + WINDOW.toSeconds() + "s]");
+                // the HPA's view is read from the recording rules, which this Prometheus evaluates over
+                // the shipped window
+                String expr = Dashboard.substitute(query.expr(), variables);
                 checked++;
                 if (prometheus.queryRange(expr, loadStart, quietAt, Duration.ofSeconds(2)).isEmpty()) {
                     empty.add(query + ": " + expr);

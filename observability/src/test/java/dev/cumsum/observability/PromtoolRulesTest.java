@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.Yaml;
 /** The PrometheusRule file passes {@code promtool check rules} and its unit tests. */
 class PromtoolRulesTest {
 
-    static final Path RULES = Path.of("helm", "cumsum-autoscale", "files", "prometheus-rules.yaml");
+    static final Path RULES = MetricsContract.RULES;
     static final Path UNIT_TESTS = Path.of("observability", "src", "test", "promtool");
 
     @Test

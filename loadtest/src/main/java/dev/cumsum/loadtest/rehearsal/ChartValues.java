@@ -3,8 +3,10 @@ package dev.cumsum.loadtest.rehearsal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -33,6 +35,24 @@ public final class ChartValues {
                 rules(behavior.path("scaleUp"), ScalingRules.defaultScaleUp()),
                 rules(behavior.path("scaleDown"), ScalingRules.defaultScaleDown()),
                 tolerance);
+    }
+
+    /**
+     * {@code defaults} with the scrape interval ({@code metrics.serviceMonitor.interval}) and the rate
+     * window ({@code metrics.contract.rateWindow}, the metrics contract) of the chart's values, where
+     * the file sets them.
+     */
+    public static Rehearsal.Timing timing(Path valuesYaml, Rehearsal.Timing defaults) throws IOException {
+        JsonNode metrics = YAMLMapper.builder().build().readTree(Files.readString(valuesYaml)).path("metrics");
+        JsonNode scrape = metrics.path("serviceMonitor").path("interval");
+        JsonNode window = metrics.path("contract").path("rateWindow");
+        return new Rehearsal.Timing(defaults.syncPeriod(),
+                scrape.isString() ? seconds(scrape.asString()) : defaults.scrapeInterval(),
+                window.isString() ? seconds(window.asString()) : defaults.rateWindow(), defaults.podStartup());
+    }
+
+    private static int seconds(String duration) {
+        return (int) Duration.parse("PT" + duration.toUpperCase(Locale.ROOT)).toSeconds();
     }
 
     private static JsonNode required(JsonNode a, String key, Path file) throws IOException {

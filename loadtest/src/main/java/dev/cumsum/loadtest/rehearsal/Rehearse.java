@@ -16,7 +16,8 @@ import java.util.function.LongToDoubleFunction;
  * or a recorded report CSV ({@code replay=path/to/data.csv}) through the HPA model with the chart's
  * values and writes the same report as after a real run. Other parameters: {@code values}
  * (helm/cumsum-autoscale/values.yaml), {@code service} (cumsumApi), {@code podStartup} (30s),
- * {@code scrapeInterval} (15s), {@code rateWindow} (1m), {@code syncPeriod} (15s), {@code tolerance} (0.1),
+ * {@code scrapeInterval} and {@code rateWindow} (the chart's metrics.serviceMonitor.interval and
+ * metrics.contract.rateWindow), {@code syncPeriod} (15s), {@code tolerance} (0.1),
  * {@code tail} (extra quiet time after the profile, 0s), {@code out} (target/rehearsal/NAME).
  */
 public final class Rehearse {
@@ -30,7 +31,7 @@ public final class Rehearse {
                 ? "helm/cumsum-autoscale/values.yaml" : "../helm/cumsum-autoscale/values.yaml"));
         String service = p.get("service", "cumsumApi");
         HpaSpec spec = ChartValues.read(values, service, p.getDouble("tolerance", HpaSpec.DEFAULT_TOLERANCE));
-        var d = Rehearsal.Timing.defaults();
+        var d = ChartValues.timing(values, Rehearsal.Timing.defaults());
         var timing = new Rehearsal.Timing(
                 (int) p.getDuration("syncPeriod", Duration.ofSeconds(d.syncPeriod())).toSeconds(),
                 (int) p.getDuration("scrapeInterval", Duration.ofSeconds(d.scrapeInterval())).toSeconds(),
