@@ -10,7 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.cumsum.observability.PrometheusServer.Series;
+import dev.cumsum.testsupport.PrometheusServer;
+import dev.cumsum.testsupport.PrometheusServer.Series;
 
 /**
  * The prometheus-adapter rules, rendered as the adapter renders them, against a real Prometheus
@@ -63,12 +64,12 @@ class AdapterRuleTest {
 
     @Test
     void perPodAndNamespaceValuesMatchTheKnownRatesAndAnIdlePodIsZero() throws Exception {
-        var fixture = BackfilledPrometheus.get();
+        var fixture = SyntheticPrometheus.get();
         check(fixture, AdapterRule.named("cumsum_requests_per_second"), SyntheticMetrics.CUMSUM_RPS);
         check(fixture, AdapterRule.named("transaction_records_per_second"), SyntheticMetrics.TRANSACTION_RPS);
     }
 
-    private static void check(BackfilledPrometheus.Fixture fixture, AdapterRule rule, Map<String, Double> rates)
+    private static void check(SyntheticPrometheus.Fixture fixture, AdapterRule rule, Map<String, Double> rates)
             throws Exception {
         PrometheusServer prometheus = fixture.server();
         var at = fixture.data().end();

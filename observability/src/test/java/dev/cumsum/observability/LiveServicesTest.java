@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import dev.cumsum.observability.PrometheusServer.Series;
+import dev.cumsum.testsupport.Executables;
+import dev.cumsum.testsupport.PrometheusServer;
+import dev.cumsum.testsupport.PrometheusServer.Series;
+import dev.cumsum.testsupport.ServiceProcess;
 
 /**
  * The real services under a bounded load at a known rate, scraped every second by a real
@@ -60,29 +63,29 @@ class LiveServicesTest {
 
     @BeforeAll
     void startServicesScrapeAndLoad() throws Exception {
-        Tools.require("prometheus");
+        Executables.require("prometheus");
         Path work = Path.of("target", "live").toAbsolutePath();
-        BackfilledPrometheus.deleteRecursively(work);
-        int grpc = Tools.freePort();
-        int transactionManagement = Tools.freePort();
-        int http = Tools.freePort();
-        int cumsumManagement = Tools.freePort();
+        Tools.deleteRecursively(work);
+        int grpc = Executables.freePort();
+        int transactionManagement = Executables.freePort();
+        int http = Executables.freePort();
+        int cumsumManagement = Executables.freePort();
 
-        ServiceProcess transactionApi = ServiceProcess.start("transaction-api", work, List.of(
+        ServiceProcess transactionApi = ServiceProcess.of("transaction-api", transactionManagement, List.of(
                 "--server.port=" + transactionManagement, "--management.server.port=" + transactionManagement,
                 "--spring.grpc.server.port=" + grpc, "--spring.grpc.server.address=127.0.0.1",
                 "--management.tracing.exemplars.include=none",
-                "--transaction.embedded.data-dir=" + work.resolve("transaction-data")));
+                "--transaction.embedded.data-dir=" + work.resolve("transaction-data"))).start();
         running.add(transactionApi);
-        ServiceProcess cumsumApi = ServiceProcess.start("cumsum-api", work, List.of(
+        ServiceProcess cumsumApi = ServiceProcess.of("cumsum-api", cumsumManagement, List.of(
                 "--server.port=" + http, "--server.address=127.0.0.1", "--management.server.port=" + cumsumManagement,
                 "--spring.grpc.client.channel.transactions.target=static://127.0.0.1:" + grpc,
-                "--management.tracing.exemplars.include=none"));
+                "--management.tracing.exemplars.include=none")).start();
         running.add(cumsumApi);
-        transactionApi.awaitReady(transactionManagement, Duration.ofSeconds(90));
-        cumsumApi.awaitReady(cumsumManagement, Duration.ofSeconds(90));
+        transactionApi.awaitReady(Duration.ofSeconds(90));
+        cumsumApi.awaitReady(Duration.ofSeconds(90));
 
-        prometheus = PrometheusServer.startLocalScript(work.resolve("prometheus"), Map.of(
+        prometheus = Tools.startLocalPrometheus(work.resolve("prometheus"), Map.of(
                 "CUMSUM_API_METRICS", "127.0.0.1:" + cumsumManagement,
                 "TRANSACTION_API_METRICS", "127.0.0.1:" + transactionManagement,
                 "SCRAPE_INTERVAL", SCRAPE.toSeconds() + "s",
