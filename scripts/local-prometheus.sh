@@ -2,7 +2,8 @@
 # Starts a local Prometheus (Debian package `prometheus`, if installed) that scrapes both local
 # services the way the cluster's ServiceMonitors do, with the labels the Prometheus Adapter rules
 # and the dashboards select on (namespace, pod, service, job), and loads the chart's recording and
-# alerting rules. Runs in the foreground (exec): background it and keep its PID to stop it.
+# alerting rules (observability/prometheus-rules.yaml, generated from the chart by
+# scripts/render-k8s.sh). Runs in the foreground (exec): background it and keep its PID to stop it.
 #
 #   scripts/local-prometheus.sh            # http://127.0.0.1:9095, data under .local/prometheus
 #
@@ -11,8 +12,8 @@
 #   LOCAL_PROMETHEUS_DIR [.local/prometheus] config and TSDB directory
 #   CUMSUM_API_METRICS [127.0.0.1:8081]    cumsum-api management address
 #   TRANSACTION_API_METRICS [127.0.0.1:9091] transaction-api management address
-#   SCRAPE_INTERVAL [15s]                  the cluster's ServiceMonitor interval; the adapter's 1m
-#                                          rate window needs >= 4 scrapes
+#   SCRAPE_INTERVAL [15s]                  the cluster's ServiceMonitor interval; the adapter's rate
+#                                          window (metrics.contract.rateWindow) needs >= 4 scrapes
 #   LOCAL_NAMESPACE [local]                value of the namespace label
 # Exits 0 without starting anything when prometheus is not installed; exits 1 with a message naming the
 # holder when the port is already taken (a caller that backgrounds this script can check that the
@@ -42,7 +43,7 @@ global:
   scrape_interval: $interval
   evaluation_interval: $interval
 rule_files:
-  - $root/helm/cumsum-autoscale/files/prometheus-rules.yaml
+  - $root/observability/prometheus-rules.yaml
 scrape_configs:
   - job_name: cumsum-api
     metrics_path: /actuator/prometheus

@@ -8,16 +8,18 @@
 {{- printf "%s-%s" (include "cumsum.fullname" (index . 0)) (index . 1) -}}
 {{- end -}}
 
-{{/* Per-component facts shared by the generic templates (autoscaling, monitoring, PDBs). */}}
+{{/* Per-component facts shared by the generic templates (autoscaling, monitoring, PDBs); the
+metric names come from the metrics contract (metrics.contract). */}}
 {{- define "cumsum.components" -}}
+{{- $contract := .Values.metrics.contract -}}
 cumsumApi:
   name: cumsum-api
-  metric: cumsum_requests_per_second
-  counter: cumsum_requests_total
+  metric: {{ $contract.cumsumApi.metric }}
+  counter: {{ $contract.cumsumApi.counter }}
 transactionApi:
   name: transaction-api
-  metric: transaction_records_per_second
-  counter: transaction_records_total
+  metric: {{ $contract.transactionApi.metric }}
+  counter: {{ $contract.transactionApi.counter }}
 {{- end -}}
 
 {{/* Selector labels. Call with (list $ "cumsum-api"). */}}

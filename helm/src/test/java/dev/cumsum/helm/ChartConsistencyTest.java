@@ -240,7 +240,7 @@ class ChartConsistencyTest {
   @Test
   void prometheusRuleEmbedsTheRuleFileAndDashboardsCarryTheSidecarLabel() throws IOException {
     Rendered rendered = Chart.renderDefaults();
-    Object file = Chart.parseYaml(Files.readString(Chart.DIR.resolve("files/prometheus-rules.yaml")));
+    Object file = Chart.parseYaml(Files.readString(MetricsContract.PLAIN_RULES));
     assertThat(rendered.get("PrometheusRule", "demo-rules").body().get("spec")).isEqualTo(file);
     List<Manifest> dashboards = rendered.ofKind("ConfigMap").stream().filter(m -> "monitoring".equals(m.component())).toList();
     try (var files = Files.list(Chart.DIR.resolve("files/dashboards"))) {

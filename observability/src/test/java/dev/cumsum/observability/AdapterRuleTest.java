@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
-import dev.cumsum.observability.PrometheusServer.Series;
+import dev.cumsum.testsupport.PrometheusServer;
+import dev.cumsum.testsupport.PrometheusServer.Series;
 
 /**
  * The prometheus-adapter rules, rendered as the adapter renders them, against a real Prometheus
@@ -27,49 +26,50 @@ class AdapterRuleTest {
                 org.assertj.core.groups.Tuple.tuple("cumsum_requests_per_second", "cumsum_requests_total"),
                 org.assertj.core.groups.Tuple.tuple("transaction_records_per_second", "transaction_records_total"));
         assertThat((Map<String, Object>) AdapterRule.values().get("rules")).containsEntry("default", false);
+        MetricsContract contract = MetricsContract.load();
         for (AdapterRule rule : AdapterRule.load()) {
             assertThat(rule.metricsQuery()).contains("<<.Series>>", "<<.LabelMatchers>>", "<<.GroupBy>>");
             assertThat(rule.labelForResource()).containsEntry("namespace", "namespace").containsEntry("pod", "pod");
-            // the contract (docs/metrics.md) names the metric and its PromQL
+            // the contract: the chart's metrics.contract, and docs/metrics.md that describes it
+            assertThat(contract.counterOfMetric()).containsEntry(rule.metricName(), rule.series());
+            assertThat(rule.window()).as(rule.metricName()).isEqualTo(contract.rateWindow());
             assertThat(Files.readString(Tools.repoRoot().resolve("docs/metrics.md")))
                     .contains("`" + rule.metricName() + "`")
-                    .contains("sum(rate(" + rule.series() + "[" + rule.window().toMinutes() + "m])) by (namespace, pod)");
+                    .contains("sum(rate(" + rule.series() + "[<window>])) by (namespace, pod)");
         }
+        assertThat(AdapterRule.load()).hasSameSizeAs(contract.counterOfMetric().keySet());
     }
 
     /** rate() needs two samples; four scrape intervals survive a missed scrape. */
     @Test
-    @SuppressWarnings("unchecked")
     void rateWindowIsAtLeastFourScrapeIntervalsOfTheChartsServiceMonitor() throws IOException {
-        Map<String, Object> chart = new Yaml().load(Files.readString(
-                Tools.repoRoot().resolve("helm/cumsum-autoscale/values.yaml")));
-        String interval = (String) ((Map<String, Object>) ((Map<String, Object>) chart.get("metrics"))
-                .get("serviceMonitor")).get("interval");
-        Duration scrape = Duration.parse("PT" + interval.toUpperCase());
+        MetricsContract contract = MetricsContract.load();
+        assertThat(contract.rateWindow()).isGreaterThanOrEqualTo(contract.scrapeInterval().multipliedBy(4));
         for (AdapterRule rule : AdapterRule.load()) {
-            assertThat(rule.window()).as(rule.metricName()).isGreaterThanOrEqualTo(scrape.multipliedBy(4));
+            assertThat(rule.window()).as(rule.metricName()).isGreaterThanOrEqualTo(contract.scrapeInterval().multipliedBy(4));
         }
     }
 
     @Test
     void renderingFollowsTheAdapter() throws IOException {
         AdapterRule rule = AdapterRule.named("cumsum_requests_per_second");
+        String window = "[" + MetricsContract.load().rateWindowText() + "]";
         assertThat(rule.renderForPods("demo", List.of("a")))
-                .isEqualTo("sum(rate(cumsum_requests_total{namespace=\"demo\",pod=\"a\"}[1m])) by (pod)");
+                .isEqualTo("sum(rate(cumsum_requests_total{namespace=\"demo\",pod=\"a\"}" + window + ")) by (pod)");
         assertThat(rule.renderForPods("demo", List.of("a", "b")))
-                .isEqualTo("sum(rate(cumsum_requests_total{namespace=\"demo\",pod=~\"a|b\"}[1m])) by (pod)");
+                .isEqualTo("sum(rate(cumsum_requests_total{namespace=\"demo\",pod=~\"a|b\"}" + window + ")) by (pod)");
         assertThat(rule.renderForNamespace("demo"))
-                .isEqualTo("sum(rate(cumsum_requests_total{namespace=\"demo\"}[1m])) by (namespace)");
+                .isEqualTo("sum(rate(cumsum_requests_total{namespace=\"demo\"}" + window + ")) by (namespace)");
     }
 
     @Test
     void perPodAndNamespaceValuesMatchTheKnownRatesAndAnIdlePodIsZero() throws Exception {
-        var fixture = BackfilledPrometheus.get();
+        var fixture = SyntheticPrometheus.get();
         check(fixture, AdapterRule.named("cumsum_requests_per_second"), SyntheticMetrics.CUMSUM_RPS);
         check(fixture, AdapterRule.named("transaction_records_per_second"), SyntheticMetrics.TRANSACTION_RPS);
     }
 
-    private static void check(BackfilledPrometheus.Fixture fixture, AdapterRule rule, Map<String, Double> rates)
+    private static void check(SyntheticPrometheus.Fixture fixture, AdapterRule rule, Map<String, Double> rates)
             throws Exception {
         PrometheusServer prometheus = fixture.server();
         var at = fixture.data().end();
@@ -88,5 +88,13 @@ class AdapterRuleTest {
         assertThat(namespace.getFirst().labels()).containsEntry("namespace", SyntheticMetrics.NAMESPACE);
         assertThat(namespace.getFirst().value()).isCloseTo(total, within(1e-6));
         assertThat(prometheus.query(rule.renderForNamespace("elsewhere"), at)).isEmpty();
+        // the recording rules the dashboards read hold the same per-pod values (evaluated over the backfill)
+        String recorded = MetricsContract.recordingRule("namespace_pod", rule.series());
+        for (String pod : pods) {
+            List<Series> one = prometheus.query(recorded + "{namespace=\"" + SyntheticMetrics.NAMESPACE + "\",pod=\""
+                    + pod + "\"}", at);
+            assertThat(one).as("%s for pod %s", recorded, pod).hasSize(1);
+            assertThat(one.getFirst().value()).isCloseTo(rates.get(pod), within(1e-6));
+        }
     }
 }

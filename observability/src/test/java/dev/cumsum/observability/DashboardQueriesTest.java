@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import dev.cumsum.observability.PrometheusServer.Series;
+import dev.cumsum.testsupport.PrometheusServer.Series;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -56,7 +56,7 @@ class DashboardQueriesTest {
 
     @TestFactory
     Stream<DynamicTest> everyQueryReturnsData() throws Exception {
-        var fixture = BackfilledPrometheus.get();
+        var fixture = SyntheticPrometheus.get();
         Instant end = fixture.data().end();
         Instant start = fixture.data().start().plus(Duration.ofMinutes(5));
         List<DynamicTest> tests = new ArrayList<>();

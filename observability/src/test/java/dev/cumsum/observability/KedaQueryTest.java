@@ -17,11 +17,12 @@ class KedaQueryTest {
     void kedaQueryIsTheAdapterRuleSummedOverTheService() throws Exception {
         Map<String, KedaQuery> keda = KedaQuery.render();
         assertThat(keda).containsOnlyKeys("cumsum-api", "transaction-api");
+        String window = MetricsContract.load().rateWindowText();
         for (AdapterRule rule : AdapterRule.load()) {
             KedaQuery query = keda.get(rule.series().startsWith("cumsum") ? "cumsum-api" : "transaction-api");
             assertThat(query.metricsService()).isNotBlank();
             assertThat(query.query()).isEqualTo("sum(rate(" + rule.series() + "{namespace=\"" + KedaQuery.NAMESPACE
-                    + "\",service=\"" + query.metricsService() + "\"}[" + rule.window().toMinutes() + "m]))");
+                    + "\",service=\"" + query.metricsService() + "\"}[" + window + "]))");
         }
     }
 }

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import dev.cumsum.observability.PrometheusServer.Series;
+import dev.cumsum.testsupport.Executables;
+import dev.cumsum.testsupport.PrometheusServer;
+import dev.cumsum.testsupport.PrometheusServer.Series;
+import dev.cumsum.testsupport.ServiceProcess;
 
 /**
  * The real services under a bounded load at a known rate, scraped every second by a real
@@ -60,29 +63,29 @@ class LiveServicesTest {
 
     @BeforeAll
     void startServicesScrapeAndLoad() throws Exception {
-        Tools.require("prometheus");
+        Executables.require("prometheus");
         Path work = Path.of("target", "live").toAbsolutePath();
-        BackfilledPrometheus.deleteRecursively(work);
-        int grpc = Tools.freePort();
-        int transactionManagement = Tools.freePort();
-        int http = Tools.freePort();
-        int cumsumManagement = Tools.freePort();
+        Tools.deleteRecursively(work);
+        int grpc = Executables.freePort();
+        int transactionManagement = Executables.freePort();
+        int http = Executables.freePort();
+        int cumsumManagement = Executables.freePort();
 
-        ServiceProcess transactionApi = ServiceProcess.start("transaction-api", work, List.of(
+        ServiceProcess transactionApi = ServiceProcess.of("transaction-api", transactionManagement, List.of(
                 "--server.port=" + transactionManagement, "--management.server.port=" + transactionManagement,
                 "--spring.grpc.server.port=" + grpc, "--spring.grpc.server.address=127.0.0.1",
                 "--management.tracing.exemplars.include=none",
-                "--transaction.embedded.data-dir=" + work.resolve("transaction-data")));
+                "--transaction.embedded.data-dir=" + work.resolve("transaction-data"))).start();
         running.add(transactionApi);
-        ServiceProcess cumsumApi = ServiceProcess.start("cumsum-api", work, List.of(
+        ServiceProcess cumsumApi = ServiceProcess.of("cumsum-api", cumsumManagement, List.of(
                 "--server.port=" + http, "--server.address=127.0.0.1", "--management.server.port=" + cumsumManagement,
                 "--spring.grpc.client.channel.transactions.target=static://127.0.0.1:" + grpc,
-                "--management.tracing.exemplars.include=none"));
+                "--management.tracing.exemplars.include=none")).start();
         running.add(cumsumApi);
-        transactionApi.awaitReady(transactionManagement, Duration.ofSeconds(90));
-        cumsumApi.awaitReady(cumsumManagement, Duration.ofSeconds(90));
+        transactionApi.awaitReady(Duration.ofSeconds(90));
+        cumsumApi.awaitReady(Duration.ofSeconds(90));
 
-        prometheus = PrometheusServer.startLocalScript(work.resolve("prometheus"), Map.of(
+        prometheus = Tools.startLocalPrometheus(work.resolve("prometheus"), Map.of(
                 "CUMSUM_API_METRICS", "127.0.0.1:" + cumsumManagement,
                 "TRANSACTION_API_METRICS", "127.0.0.1:" + transactionManagement,
                 "SCRAPE_INTERVAL", SCRAPE.toSeconds() + "s",
@@ -156,7 +159,7 @@ class LiveServicesTest {
     @Test
     void shippedWindowIsLongerThanTheTestsAndBothAreAtLeastFourScrapes() throws IOException {
         for (AdapterRule rule : AdapterRule.load()) {
-            assertThat(rule.window()).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+            assertThat(rule.window()).isGreaterThanOrEqualTo(WINDOW);
         }
         assertThat(WINDOW).isGreaterThanOrEqualTo(SCRAPE.multipliedBy(4));
     }
@@ -210,8 +213,8 @@ class LiveServicesTest {
         for (AdapterRule shipped : AdapterRule.load()) {
             String component = shipped.series().startsWith("cumsum") ? "cumsum-api" : "transaction-api";
             // the labels scripts/local-prometheus.sh attaches, as a ServiceMonitor does in the cluster
-            String local = keda.get(component).localized(NAMESPACE, component, shipped.window().toMinutes() + "m",
-                    WINDOW.toSeconds() + "s");
+            String local = keda.get(component).localized(NAMESPACE, component,
+                    MetricsContract.load().rateWindowText(), WINDOW.toSeconds() + "s");
             AdapterRule rule = shipped.withWindow(WINDOW);
             List<Series> perPod = prometheus.query(rule.renderForPods(NAMESPACE, List.of(POD.get(rule.metricName()))),
                     loadedAt);
@@ -235,12 +238,16 @@ class LiveServicesTest {
             Map<String, String> variables = dashboard.resolveVariables(prometheus, loadStart.minusSeconds(30),
                     quietAt, true);
             assertThat(variables).containsEntry("namespace", NAMESPACE);
+            // Grafana's $__rate_interval is 4 scrape intervals: here 1 s scrapes
+            variables.put("__rate_interval", WINDOW.toSeconds() + "s");
             for (Dashboard.Query query : dashboard.rawQueries()) {
                 if (query.expr().contains("kube_") || query.expr().contains("container_")
                         || !Dashboard.resolvable(query.expr(), variables)) {
                     continue;
                 }
-                String expr = Dashboard.substitute(query.expr(), variables).replace("[1m]", "[" + WINDOW.toSeconds() + "s]");
+                // the HPA's view is read from the recording rules, which this Prometheus evaluates over
+                // the shipped window
+                String expr = Dashboard.substitute(query.expr(), variables);
                 checked++;
                 if (prometheus.queryRange(expr, loadStart, quietAt, Duration.ofSeconds(2)).isEmpty()) {
                     empty.add(query + ": " + expr);

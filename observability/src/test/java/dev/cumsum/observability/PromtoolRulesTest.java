@@ -13,24 +13,26 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import dev.cumsum.testsupport.Executables;
+
 /** The PrometheusRule file passes {@code promtool check rules} and its unit tests. */
 class PromtoolRulesTest {
 
-    static final Path RULES = Path.of("helm", "cumsum-autoscale", "files", "prometheus-rules.yaml");
+    static final Path RULES = MetricsContract.RULES;
     static final Path UNIT_TESTS = Path.of("observability", "src", "test", "promtool");
 
     @Test
     void ruleFileIsValidAndLintClean() throws Exception {
-        String out = Tools.run(Tools.repoRoot(), Tools.require("promtool").toString(), "check", "rules",
+        String out = Executables.run(Tools.repoRoot(), Executables.require("promtool").toString(), "check", "rules",
                 RULES.toString());
         assertThat(out).contains("SUCCESS");
     }
 
     @Test
     void promtoolUnitTestsPass() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Tools.require("promtool").toString(), "test", "rules"));
+        List<String> command = new ArrayList<>(List.of(Executables.require("promtool").toString(), "test", "rules"));
         command.addAll(unitTestFiles().stream().map(Path::toString).toList());
-        String out = Tools.run(Tools.repoRoot().resolve(UNIT_TESTS), command.toArray(String[]::new));
+        String out = Executables.run(Tools.repoRoot().resolve(UNIT_TESTS), command.toArray(String[]::new));
         assertThat(out).doesNotContain("FAILED");
     }
 

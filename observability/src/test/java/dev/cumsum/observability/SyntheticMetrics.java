@@ -1,9 +1,5 @@
 package dev.cumsum.observability;
 
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,22 +54,16 @@ final class SyntheticMetrics {
         return end;
     }
 
-    /** Writes the OpenMetrics file and turns it into TSDB blocks under {@code dataDir}. */
-    void backfill(Path workDir, Path dataDir) throws IOException, InterruptedException {
+    /** The series as OpenMetrics text, for {@code promtool tsdb create-blocks-from openmetrics}. */
+    String openMetrics() {
+        families.clear();
         generate();
-        Path file = workDir.resolve("synthetic.om.txt");
-        try (Writer out = Files.newBufferedWriter(file)) {
-            for (Family family : families.values()) {
-                out.write("# TYPE " + family.name + " unknown\n");
-                for (String line : family.lines) {
-                    out.write(line);
-                }
-            }
-            out.write("# EOF\n");
+        StringBuilder out = new StringBuilder();
+        for (Family family : families.values()) {
+            out.append("# TYPE ").append(family.name).append(" unknown\n");
+            family.lines.forEach(out::append);
         }
-        Files.createDirectories(dataDir);
-        Tools.run(workDir, Tools.require("promtool").toString(), "tsdb", "create-blocks-from", "openmetrics",
-                file.toString(), dataDir.toString());
+        return out.append("# EOF\n").toString();
     }
 
     private void generate() {

@@ -1,16 +1,17 @@
 package dev.cumsum.observability;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.cumsum.testsupport.Executables;
+import dev.cumsum.testsupport.PrometheusServer;
 
-/** Locates the repository and the Prometheus binaries the tests run. */
+/** Locates the repository, and starts the local stack's Prometheus. */
 final class Tools {
 
     private Tools() {
@@ -21,40 +22,32 @@ final class Tools {
     }
 
     /**
-     * The executable from PATH. Outside CI a missing tool skips the test with a hint; in CI
-     * ({@code CI=true}) it fails, so a green build always means the Prometheus-backed tests ran.
+     * Starts Prometheus through scripts/local-prometheus.sh (the local stack's way), which execs
+     * prometheus, so stopping the returned server stops Prometheus.
      */
-    static Path require(String executable) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, executable);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        String message = executable + " is not installed (Debian: apt-get install -y prometheus)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI must run the Prometheus-backed tests");
-        }
-        Assumptions.abort(message + "; skipping");
-        throw new AssertionError("unreachable");
+    static PrometheusServer startLocalPrometheus(Path workDir, Map<String, String> env)
+            throws IOException, InterruptedException {
+        Executables.require("prometheus");
+        int port = Executables.freePort();
+        ProcessBuilder builder = new ProcessBuilder("bash", repoRoot().resolve("scripts/local-prometheus.sh").toString());
+        builder.environment().putAll(env);
+        builder.environment().put("PROMETHEUS_PORT", String.valueOf(port));
+        builder.environment().put("LOCAL_PROMETHEUS_DIR", workDir.toString());
+        return PrometheusServer.launch(builder, workDir, port);
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port", e);
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
         }
-    }
-
-    /** Runs a command to completion, returning its combined output; fails on a non-zero exit. */
-    static String run(Path workDir, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        int exit = process.waitFor();
-        if (exit != 0) {
-            fail(String.join(" ", command) + " exited with " + exit + ":\n" + output);
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
         }
-        return output;
     }
 }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -124,6 +126,30 @@ public final class ChartValues {
             }
         }
         return result;
+    }
+
+    /**
+     * {@code defaults} with the scrape interval ({@code metrics.serviceMonitor.interval}) and the rate
+     * window ({@code metrics.contract.rateWindow}, the metrics contract) of the chart's values, where
+     * the file sets them.
+     */
+    public static Rehearsal.Timing timing(Path valuesYaml, Rehearsal.Timing defaults) throws IOException {
+        return timing(List.of(valuesYaml), defaults);
+    }
+
+    /** {@link #timing(Path, Rehearsal.Timing)} of several values files merged as by helm {@code -f}. */
+    public static Rehearsal.Timing timing(List<Path> files, Rehearsal.Timing defaults) throws IOException {
+        JsonNode metrics = load(files).path("metrics");
+        JsonNode scrape = metrics.path("serviceMonitor").path("interval");
+        JsonNode window = metrics.path("contract").path("rateWindow");
+        return new Rehearsal.Timing(defaults.syncPeriod(),
+                scrape.isString() ? seconds(scrape.asString()) : defaults.scrapeInterval(),
+                window.isString() ? seconds(window.asString()) : defaults.rateWindow(), defaults.podStartup(),
+                defaults.podPending());
+    }
+
+    private static int seconds(String duration) {
+        return (int) Duration.parse("PT" + duration.toUpperCase(Locale.ROOT)).toSeconds();
     }
 
     private static JsonNode required(JsonNode a, String key, Path file) throws IOException {

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * or a recorded report CSV ({@code replay=path/to/data.csv}) through the HPA model with the chart's
  * values and writes the same report as after a real run. Other parameters: {@code values}
  * (helm/cumsum-autoscale/values.yaml; several files comma-separated are merged as by helm {@code -f}), {@code service} (cumsumApi), {@code podStartup} (30s),
- * {@code podPending} (5s), {@code scrapeInterval} (15s), {@code rateWindow} (1m), {@code syncPeriod} (15s),
+ * {@code podPending} (5s), {@code scrapeInterval} and {@code rateWindow} (the chart's metrics.serviceMonitor.interval and
+ * metrics.contract.rateWindow), {@code syncPeriod} (15s),
  * the kube-controller-manager flags {@code tolerance} (0.1), {@code downscaleStabilization} (5m),
  * {@code cpuInitializationPeriod} (5m), {@code initialReadinessDelay} (30s) and the feature gate
  * {@code configurableTolerance} (true), {@code cpuPerRequest} (millicores per request/s, needed when the chart
@@ -45,7 +46,7 @@ public final class Rehearse {
                 seconds(p, "cpuInitializationPeriod", c.cpuInitializationPeriodSeconds()),
                 seconds(p, "initialReadinessDelay", c.initialReadinessDelaySeconds()),
                 Boolean.parseBoolean(p.get("configurableTolerance", String.valueOf(c.configurableTolerance()))));
-        var d = Rehearsal.Timing.defaults();
+        var d = ChartValues.timing(values, Rehearsal.Timing.defaults());
         var timing = new Rehearsal.Timing(
                 seconds(p, "syncPeriod", d.syncPeriod()),
                 seconds(p, "scrapeInterval", d.scrapeInterval()),
