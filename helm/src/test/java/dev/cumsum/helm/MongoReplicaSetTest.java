@@ -133,23 +133,6 @@ class MongoReplicaSetTest {
     assertThat((String) scripts.get("replset.js")).contains("const roles = [{ role: 'readWrite', db: database }];");
   }
 
-  /**
-   * Only the first member initiates, and only a set that does not exist yet: with its volume lost,
-   * member 0 would otherwise start a second set of the same name beside the surviving members.
-   */
-  @Test
-  void theFirstMemberInitiatesOnlyWhenNoOtherMemberAlreadyHoldsTheSet() {
-    String script = (String) Tree.map(Chart.render(null, Map.of("mongodb.replicas", "3"))
-        .get("ConfigMap", "demo-mongodb-replset").body(), "data").get("replset.js");
-    int asksOthers = script.indexOf("other.setName === setName");
-    int waits = script.indexOf("if (setExists) {");
-    int initiates = script.indexOf("rs.initiate(");
-    assertThat(asksOthers).as("member 0 asks the other members for the set's name").isPositive();
-    assertThat(waits).isGreaterThan(asksOthers);
-    assertThat(initiates).as("and initiates only after that check").isGreaterThan(waits);
-    assertThat(script.substring(waits, initiates)).contains("quit(3);");
-  }
-
   @Test
   void readinessMeansADataBearingMemberOfThisSet() {
     Rendered rendered = Chart.render(null, Map.of("mongodb.replicaSetName", "history-rs"));
