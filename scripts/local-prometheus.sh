@@ -14,10 +14,13 @@
 #   SCRAPE_INTERVAL [15s]                  the cluster's ServiceMonitor interval; the adapter's 1m
 #                                          rate window needs >= 4 scrapes
 #   LOCAL_NAMESPACE [local]                value of the namespace label
-# Exits 0 without starting anything when prometheus is not installed.
+# Exits 0 without starting anything when prometheus is not installed; exits 1 with a message naming the
+# holder when the port is already taken (a caller that backgrounds this script can check that the
+# listener's pid is the one it started: the script execs Prometheus, so it keeps its pid).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/lib/ports.sh"
 port="${PROMETHEUS_PORT:-9095}"
 dir="${LOCAL_PROMETHEUS_DIR:-$root/.local/prometheus}"
 cumsum="${CUMSUM_API_METRICS:-127.0.0.1:8081}"
@@ -29,6 +32,8 @@ if ! command -v prometheus >/dev/null 2>&1; then
   echo "local-prometheus: prometheus is not installed (Debian: apt-get install -y prometheus); not started" >&2
   exit 0
 fi
+
+require_free_ports local-prometheus "$port:Prometheus"
 
 mkdir -p "$dir/data"
 cat > "$dir/prometheus.yml" <<YAML

@@ -34,8 +34,10 @@ import io.netty.channel.ChannelOption;
 /**
  * A test double of transaction-api's {@code TransactionService} on a real Netty gRPC server on a
  * loopback port: RecordBatch stores into a map, idempotent by request id like the real service.
- * It can be told to fail every call with UNAVAILABLE, to never answer, to answer slowly, or be
- * stopped and restarted on the same port.
+ * It can be told to fail every call with UNAVAILABLE (or any status), to never answer, to answer
+ * slowly, to report ids as conflicting (stored for a different request), or be stopped and
+ * restarted on the same port. Its failure descriptions carry an address, as real gRPC and MongoDB
+ * driver texts do, so that tests can check that none reaches a client.
  */
 public final class TransactionServiceDouble implements AutoCloseable {
 
@@ -48,9 +50,15 @@ public final class TransactionServiceDouble implements AutoCloseable {
 		UNAVAILABLE,
 
 		/** Never answers (the client's deadline passes). */
-		HANG
+		HANG,
+
+		/** Fails every call with the status given to {@link #failWith}. */
+		FAIL
 
 	}
+
+	/** What a real failure description looks like: an address, as gRPC and the MongoDB driver write them. */
+	public static final String INTERNAL_TEXT = "remote_addr=localhost/127.0.0.1:9090 MongoSocketReadException";
 
 	private final Map<String, Record> records = new ConcurrentHashMap<>();
 
@@ -65,6 +73,10 @@ public final class TransactionServiceDouble implements AutoCloseable {
 	private volatile Behaviour behaviour = Behaviour.NORMAL;
 
 	private volatile Duration delay = Duration.ZERO;
+
+	private volatile Status.Code failure = Status.Code.UNAVAILABLE;
+
+	private final java.util.Set<String> conflicting = ConcurrentHashMap.newKeySet();
 
 	private int port;
 
@@ -105,6 +117,20 @@ public final class TransactionServiceDouble implements AutoCloseable {
 
 	public void behave(Behaviour behaviour) {
 		this.behaviour = behaviour;
+	}
+
+	/** Every call fails with this status code (and a description with an address). */
+	public void failWith(Status.Code code) {
+		this.failure = code;
+		this.behaviour = Behaviour.FAIL;
+	}
+
+	/**
+	 * RecordBatch reports these ids in {@code conflicting_request_ids} and does not store them, as
+	 * transaction-api does for an id already stored with a different input digest.
+	 */
+	public void conflictOn(String... ids) {
+		this.conflicting.addAll(List.of(ids));
 	}
 
 	/** Every answer waits this long first (a busy database). */
@@ -155,6 +181,7 @@ public final class TransactionServiceDouble implements AutoCloseable {
 		this.readCalls.set(0);
 		this.behaviour = Behaviour.NORMAL;
 		this.delay = Duration.ZERO;
+		this.conflicting.clear();
 	}
 
 	/** RecordBatch calls received (including failed and hung ones). */
@@ -184,7 +211,14 @@ public final class TransactionServiceDouble implements AutoCloseable {
 		return switch (this.behaviour) {
 			case NORMAL -> false;
 			case UNAVAILABLE -> {
-				response.onError(Status.UNAVAILABLE.withDescription("test double is unavailable").asRuntimeException());
+				response.onError(Status.UNAVAILABLE.withDescription("test double is unavailable: " + INTERNAL_TEXT)
+					.asRuntimeException());
+				yield true;
+			}
+			case FAIL -> {
+				response.onError(Status.fromCode(this.failure)
+					.withDescription("test double fails: " + INTERNAL_TEXT)
+					.asRuntimeException());
 				yield true;
 			}
 			case HANG -> {
@@ -203,13 +237,17 @@ public final class TransactionServiceDouble implements AutoCloseable {
 				return;
 			}
 			int inserted = 0;
+			RecordBatchResponse.Builder answer = RecordBatchResponse.newBuilder();
 			for (Record record : request.getRecordsList()) {
+				if (conflicting.contains(record.getRequestId())) {
+					answer.addConflictingRequestIds(record.getRequestId());
+					continue;
+				}
 				inserted += (records.putIfAbsent(record.getRequestId(), record) == null) ? 1 : 0;
 			}
 			batchSizes.add(request.getRecordsCount());
-			response.onNext(RecordBatchResponse.newBuilder()
-				.setInserted(inserted)
-				.setDuplicates(request.getRecordsCount() - inserted)
+			response.onNext(answer.setInserted(inserted)
+				.setDuplicates(request.getRecordsCount() - inserted - answer.getConflictingRequestIdsCount())
 				.build());
 			response.onCompleted();
 		}

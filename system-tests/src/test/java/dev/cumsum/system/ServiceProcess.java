@@ -55,22 +55,38 @@ final class ServiceProcess implements AutoCloseable {
 
 	static ServiceProcess cumsumApi(int port, int managementPort, int transactionGrpcPort, String deliveryMode,
 			String... extra) {
+		return cumsumApi(DEFAULT_JVM, port, managementPort, transactionGrpcPort, deliveryMode, extra);
+	}
+
+	/** With these JVM options instead of the small defaults (e.g. the chart's, {@link ChartJvm}). */
+	static ServiceProcess cumsumApi(List<String> jvmOptions, int port, int managementPort, int transactionGrpcPort,
+			String deliveryMode, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--server.port=" + port,
 				"--management.server.port=" + managementPort, "--cumsum.delivery.mode=" + deliveryMode,
 				"--spring.grpc.client.channel.transactions.target=static://127.0.0.1:" + transactionGrpcPort,
 				"--cumsum.pod-name=system-test"));
 		args.addAll(List.of(extra));
-		return create("cumsum-api", managementPort, args);
+		return create("cumsum-api", managementPort, jvmOptions, args);
 	}
 
+	/** Small heaps and C1 only: two services and the test share two cores. */
+	private static final List<String> DEFAULT_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC",
+			"-XX:TieredStopAtLevel=1");
+
 	private static ServiceProcess create(String name, int managementPort, List<String> args) {
+		return create(name, managementPort, DEFAULT_JVM, args);
+	}
+
+	private static ServiceProcess create(String name, int managementPort, List<String> jvmOptions,
+			List<String> args) {
 		Path jar = Path.of(System.getProperty("apps.dir", "target/apps"), name + "-exec.jar");
 		if (!Files.exists(jar)) {
 			throw new IllegalStateException(jar + " is missing: run the build through Maven (./mvnw verify)");
 		}
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				// small heaps and C1 only: two services and the test share two cores
-				"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(args);
 		return new ServiceProcess(name, command, managementPort);
 	}
@@ -137,6 +153,22 @@ final class ServiceProcess implements AutoCloseable {
 			throw new IllegalStateException(this.name + " did not stop within " + timeout);
 		}
 		return this.process.exitValue();
+	}
+
+	/** Resident set size of the process (Linux {@code /proc}), what a container memory limit counts. */
+	long rssBytes() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.process.pid()), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+			return -1;
+		}
+		catch (IOException ex) {
+			// the process has gone
+			return -1;
+		}
 	}
 
 	boolean isAlive() {

@@ -16,7 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Around every {@code POST /api}: resolves the request id (client's or generated), echoes it in
  * {@code X-Request-Id} on every answer including errors, puts it on the trace span and in the log
- * context ({@code request_id}), and counts the request once it finished.
+ * context ({@code request_id}), and counts the request once it finished; then gives its
+ * admission ticket back (after the answer was written, which is part of what the ticket paid for).
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 
@@ -65,8 +66,10 @@ class ApiRequestFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		finally {
+			Admission.release(request);
 			MDC.remove(MDC_KEY);
-			this.metrics.count((Mode) request.getAttribute(MODE), response.getStatus());
+			this.metrics.count((Mode) request.getAttribute(MODE), response.getStatus(),
+					request.getAttribute(Admission.OVERLOADED) != null);
 		}
 	}
 

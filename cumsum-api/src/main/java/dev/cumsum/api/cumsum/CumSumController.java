@@ -26,15 +26,18 @@ class CumSumController {
 
 	private final CumSumRequestReader reader;
 
+	private final Admission admission;
+
 	private final Delivery delivery;
 
 	private final ObjectProvider<Tracer> tracer;
 
 	private final String pod;
 
-	CumSumController(CumSumRequestReader reader, Delivery delivery, ObjectProvider<Tracer> tracer,
-			@Value("${cumsum.pod-name}") String pod) {
+	CumSumController(CumSumRequestReader reader, Admission admission, Delivery delivery,
+			ObjectProvider<Tracer> tracer, @Value("${cumsum.pod-name}") String pod) {
 		this.reader = reader;
+		this.admission = admission;
 		this.delivery = delivery;
 		this.tracer = tracer;
 		this.pod = pod;
@@ -47,7 +50,9 @@ class CumSumController {
 		if (requestId == null) {
 			throw new InvalidRequestException(RequestIds.HEADER + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
 		}
-		CumSumRequest body = this.reader.read(request.getInputStream(), request.getContentLengthLong());
+		// released by ApiRequestFilter once the answer is written
+		Admission.Ticket ticket = this.admission.admit(request);
+		CumSumRequest body = this.reader.read(request.getInputStream(), request.getContentLengthLong(), ticket);
 		request.setAttribute(ApiRequestFilter.MODE, body.mode());
 
 		long start = System.nanoTime();

@@ -38,14 +38,22 @@ class CumSumRequestReader {
 		this.limits = limits;
 	}
 
-	CumSumRequest read(InputStream body, long contentLength) {
+	/**
+	 * Reads and checks the body, reserving its admission cost on the ticket as it goes: the body
+	 * by its Content-Length up front (or as it arrives), the elements as they are parsed, and the
+	 * result once its size is bounded, all before anything is computed.
+	 */
+	CumSumRequest read(InputStream body, long contentLength, Admission.Ticket ticket) {
 		long maxBytes = this.limits.maxBodySize().toBytes();
 		if (contentLength > maxBytes) {
 			throw new PayloadTooLargeException("request body is larger than " + maxBytes + " bytes");
 		}
-		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(),
-				new LimitedInputStream(body, maxBytes))) {
-			return readObject(parser);
+		long prepaid = Math.max(0, contentLength);
+		ticket.reserve(RequestCost.body(prepaid));
+		LimitedInputStream limited = new LimitedInputStream(body, maxBytes, ticket, prepaid);
+		CumSumRequest request;
+		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), limited)) {
+			request = readObject(parser, ticket);
 		}
 		catch (StreamConstraintsException ex) {
 			throw new InvalidRequestException("JSON exceeds a parser limit: " + ex.getOriginalMessage());
@@ -53,9 +61,19 @@ class CumSumRequestReader {
 		catch (JacksonException ex) {
 			throw new InvalidRequestException("malformed JSON: " + ex.getOriginalMessage());
 		}
+		long perByte = this.limits.maxResultDigitsPerBodyByte();
+		if (request.resultDigits() > perByte * limited.count()) {
+			throw new PayloadTooLargeException("the result would hold up to " + request.resultDigits()
+					+ " digits, more than " + perByte + " per byte of the request body (" + limited.count()
+					+ " bytes); numbers of a narrower range (or fewer of them) keep the answer in proportion");
+		}
+		if (request.values() instanceof Decimals) {
+			ticket.reserve(RequestCost.decimals(request.values().length(), request.resultDigits()));
+		}
+		return request;
 	}
 
-	private CumSumRequest readObject(JsonParser parser) {
+	private CumSumRequest readObject(JsonParser parser, Admission.Ticket ticket) {
 		JsonToken first = parser.nextToken();
 		if (first == null) {
 			throw new InvalidRequestException("request body is empty; " + SHAPE);
@@ -63,16 +81,16 @@ class CumSumRequestReader {
 		if (first != JsonToken.START_OBJECT) {
 			throw new InvalidRequestException("request body must be a JSON object; " + SHAPE);
 		}
-		Mode mode = Mode.MAN;
-		NumberArray values = null;
+		Mode mode = Mode.DEFAULT;
+		Parsed values = null;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String name = parser.currentName();
 			JsonToken value = parser.nextToken();
 			switch (name) {
-				case "arr" -> values = readArray(parser, value);
+				case "arr" -> values = readArray(parser, value, ticket);
 				case "mode" -> {
 					if (value != JsonToken.VALUE_STRING) {
-						throw new InvalidRequestException("\"mode\" must be the string \"man\" or \"np\"");
+						throw new InvalidRequestException("\"mode\" must be the string " + Mode.CHOICES);
 					}
 					mode = Mode.parse(parser.getString());
 				}
@@ -85,10 +103,13 @@ class CumSumRequestReader {
 		if (values == null) {
 			throw new InvalidRequestException("missing field \"arr\"; " + SHAPE);
 		}
-		return new CumSumRequest(mode, values);
+		return new CumSumRequest(mode, values.values(), values.resultDigits());
 	}
 
-	private NumberArray readArray(JsonParser parser, JsonToken start) {
+	/** Elements reserved at a time while parsing. */
+	private static final int ELEMENT_STEP = 1024;
+
+	private Parsed readArray(JsonParser parser, JsonToken start, Admission.Ticket ticket) {
 		if (start != JsonToken.START_ARRAY) {
 			throw new InvalidRequestException("\"arr\" must be an array of numbers, was " + describe(start));
 		}
@@ -96,10 +117,15 @@ class CumSumRequestReader {
 		List<BigDecimal> decimals = null;
 		int n = 0;
 		DigitSpan span = new DigitSpan();
+		// saturating sum of |value|: while it fits in a long, no running sum can overflow
+		long magnitude = 0;
 		JsonToken token;
 		while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
 			if (n == this.limits.maxElements()) {
 				throw new PayloadTooLargeException("\"arr\" has more than " + this.limits.maxElements() + " elements");
+			}
+			if (n % ELEMENT_STEP == 0) {
+				ticket.reserve(RequestCost.longs(ELEMENT_STEP));
 			}
 			if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
 				throw new InvalidRequestException("arr[" + n + "] must be a number, was " + describe(token));
@@ -110,7 +136,9 @@ class CumSumRequestReader {
 				if (n == longs.length) {
 					longs = Arrays.copyOf(longs, n * 2);
 				}
-				longs[n++] = parser.getLongValue();
+				long value = parser.getLongValue();
+				longs[n++] = value;
+				magnitude = (value == Long.MIN_VALUE) ? Long.MAX_VALUE : saturatedAdd(magnitude, Math.abs(value));
 				continue;
 			}
 			if (decimals == null) {
@@ -128,13 +156,28 @@ class CumSumRequestReader {
 			n++;
 		}
 		if (decimals == null) {
-			return new Longs(Arrays.copyOf(longs, n));
+			// a sum may overflow into decimals only when the magnitudes add up beyond a long
+			boolean mayOverflow = magnitude == Long.MAX_VALUE;
+			long digits = mayOverflow ? (long) n * (19 + DigitSpan.growth(n)) : 20L * n;
+			if (mayOverflow) {
+				ticket.reserve(RequestCost.decimals(n, digits));
+			}
+			return new Parsed(new Longs(Arrays.copyOf(longs, n)), digits);
 		}
-		if (span.resultDigits(n) > this.limits.maxResultDigits()) {
+		long digits = span.resultDigits(n);
+		if (digits > this.limits.maxResultDigits()) {
 			throw new PayloadTooLargeException("the result would hold more than " + this.limits.maxResultDigits()
 					+ " digits; use fewer elements or numbers of a narrower range");
 		}
-		return new Decimals(decimals.toArray(BigDecimal[]::new));
+		return new Parsed(new Decimals(decimals.toArray(BigDecimal[]::new)), digits);
+	}
+
+	private static long saturatedAdd(long a, long b) {
+		long sum = a + b;
+		return (sum < 0) ? Long.MAX_VALUE : sum;
+	}
+
+	private record Parsed(NumberArray values, long resultDigits) {
 	}
 
 	private BigDecimal decimal(JsonParser parser, int index) {
@@ -184,9 +227,12 @@ class CumSumRequestReader {
 		}
 
 		long resultDigits(int n) {
-			// a sum of n values grows by at most log10(n) digits
-			int growth = (int) Math.ceil(Math.log10(Math.max(n, 1))) + 1;
-			return (long) n * (this.integerDigits + growth + this.fractionDigits);
+			return (long) n * (this.integerDigits + growth(n) + this.fractionDigits);
+		}
+
+		/** A sum of n values has at most log10(n) more integer digits than the widest value. */
+		static int growth(int n) {
+			return (int) Math.ceil(Math.log10(Math.max(n, 1))) + 1;
 		}
 
 	}

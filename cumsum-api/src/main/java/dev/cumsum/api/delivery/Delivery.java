@@ -9,9 +9,11 @@ public interface Delivery {
 	boolean enabled();
 
 	/**
-	 * Strict: returns once transaction-api acknowledged the durable write. Async: returns once the
-	 * record is buffered.
+	 * Strict: returns once transaction-api acknowledged the durable write, waiting at most
+	 * {@code cumsum.delivery.timeout} in all (for a call slot and for the call). Async: returns once
+	 * the record is buffered.
 	 * @throws DeliveryUnavailableException when that cannot happen; the caller answers 503
+	 * @throws RequestIdConflictException when the request id is stored for a different request (strict)
 	 */
 	void deliver(Record record);
 

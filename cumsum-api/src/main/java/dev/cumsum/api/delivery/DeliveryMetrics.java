@@ -20,6 +20,8 @@ class DeliveryMetrics {
 
 	private final Counter lost;
 
+	private final Counter conflict;
+
 	private final Counter retries;
 
 	private final DistributionSummary batchSize;
@@ -35,6 +37,7 @@ class DeliveryMetrics {
 		this.rejected = records(registry, delivery, "rejected");
 		this.failed = records(registry, delivery, "failed");
 		this.lost = records(registry, delivery, "lost");
+		this.conflict = records(registry, delivery, "conflict");
 		this.retries = Counter.builder("cumsum.delivery.retries")
 			.description("RecordBatch calls sent again after a failure")
 			.tag("delivery", delivery)
@@ -98,6 +101,10 @@ class DeliveryMetrics {
 
 	void lost(int records) {
 		this.lost.increment(records);
+	}
+
+	void conflict() {
+		this.conflict.increment();
 	}
 
 	void retried() {

@@ -30,9 +30,10 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 
 	private static final List<String> MODES = List.of("man", "np", "invalid");
 
-	private static final List<String> OUTCOMES = List.of("success", "client_error", "unavailable", "server_error");
+	private static final List<String> OUTCOMES = List.of("success", "client_error", "unavailable", "overloaded",
+			"server_error");
 
-	private static final List<String> RESULTS = List.of("acknowledged", "rejected", "failed", "lost");
+	private static final List<String> RESULTS = List.of("acknowledged", "rejected", "failed", "lost", "conflict");
 
 	@Test
 	@Order(1)
@@ -132,6 +133,7 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 		assertThat(records("failed")).isEqualTo(failed + 1);
 		assertThat(records("rejected")).isZero();
 		assertThat(records("lost")).isZero();
+		assertThat(records("conflict")).isZero();
 		assertThat(sample(this.managementPort, "cumsum_delivery_batch_size_count", "delivery=\"strict\""))
 			.isEqualTo(batches + 2);
 	}

@@ -42,7 +42,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "cumsum.delivery.mode=off", "cumsum.limits.max-elements=1000",
-				"cumsum.limits.max-result-digits=20000" })
+				"cumsum.limits.max-result-digits=20000",
+				// the absolute cap on its own here; the per-body-byte cap: AdmissionTests
+				"cumsum.limits.max-result-digits-per-body-byte=1000" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTests {
 

@@ -18,11 +18,14 @@ import dev.cumsum.transaction.v1.Record;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import dev.cumsum.transaction.v1.Values;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.util.unit.DataSize;
 
@@ -244,7 +247,7 @@ class RecordBatcherTests {
 	void aByteBudgetBoundsWhatIsHeldAndIsGivenBackOnAcknowledgement() {
 		this.transactions.behave(Behaviour.HANG);
 		Record large = record("large-0", 1_000);
-		int size = large.getSerializedSize();
+		long size = RecordBatcher.heldSize(large);
 		start(properties(DeliveryMode.ASYNC, 1_000, DataSize.ofBytes(3L * size), 1, 1, Duration.ofMillis(500),
 				Duration.ofMillis(300)));
 
@@ -262,12 +265,138 @@ class RecordBatcherTests {
 		await(() -> heldBytes() == 0);
 		assertThat(this.batcher.offer(record("large-4", 1_000))).succeedsWithin(Duration.ofSeconds(5));
 		Record huge = record("huge", 4_000);
-		assertThat(huge.getSerializedSize()).isGreaterThan(3 * size);
+		assertThat(RecordBatcher.heldSize(huge)).isGreaterThan(3 * size);
 		await(() -> heldBytes() == 0);
 		assertThat(this.batcher.offer(huge)).as("alone, a record over the budget still goes")
 			.succeedsWithin(Duration.ofSeconds(5));
 		assertThat(this.transactions.records()).containsKeys("large-0", "large-1", "large-2", "large-4", "huge")
 			.doesNotContainKey("large-3");
+	}
+
+	/** Permanent failures are not retried in async mode: counted and logged as failed, and released. */
+	@ParameterizedTest
+	@EnumSource(names = { "INVALID_ARGUMENT", "FAILED_PRECONDITION", "INTERNAL", "UNKNOWN", "CANCELLED",
+			"DATA_LOSS", "PERMISSION_DENIED" })
+	void asyncDoesNotRetryAPermanentFailure(Status.Code code) {
+		this.transactions.failWith(code);
+		start(properties(DeliveryMode.ASYNC, 1_000, 20, 2, Duration.ofSeconds(2), Duration.ofSeconds(5)));
+		List<CompletableFuture<Void>> acknowledged = IntStream.range(0, 30)
+			.mapToObj((i) -> this.batcher.offer(record("poison-" + i)))
+			.toList();
+
+		CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new))
+			.handle((ok, failure) -> null)
+			.orTimeout(10, TimeUnit.SECONDS)
+			.join();
+		assertThat(acknowledged).allMatch(CompletableFuture::isCompletedExceptionally);
+		await(() -> records(DeliveryMode.ASYNC, "failed") == 30);
+		await(() -> heldBytes() == 0);
+		assertThat(this.registry.get("cumsum.delivery.retries").counter().count()).isZero();
+		// every record was sent once: the call slots are free again for good records
+		assertThat(this.transactions.recordBatchCalls()).isLessThanOrEqualTo(30);
+		this.transactions.behave(Behaviour.NORMAL);
+		assertThat(this.batcher.offer(record("after-poison"))).succeedsWithin(Duration.ofSeconds(5));
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED" })
+	void asyncRetriesATransientFailureUntilItPasses(Status.Code code) {
+		this.transactions.failWith(code);
+		start(properties(DeliveryMode.ASYNC, 1_000, 20, 2, Duration.ofSeconds(2), Duration.ofSeconds(5)));
+		CompletableFuture<Void> acknowledged = this.batcher.offer(record("transient"));
+
+		await(() -> this.registry.get("cumsum.delivery.retries").counter().count() >= 2);
+		assertThat(acknowledged).isNotDone();
+		this.transactions.behave(Behaviour.NORMAL);
+
+		assertThat(acknowledged).succeedsWithin(Duration.ofSeconds(10));
+		assertThat(records(DeliveryMode.ASYNC, "failed")).isZero();
+	}
+
+	/** transaction-api reports an id stored for a different request: not stored, counted, never retried. */
+	@ParameterizedTest
+	@EnumSource(names = { "STRICT", "ASYNC" })
+	void aConflictingIdFailsThatRecordOnlyAndIsCounted(DeliveryMode mode) {
+		this.transactions.conflictOn("reused");
+		start(properties(mode, 1_000, 20, 1, Duration.ofSeconds(2), Duration.ofSeconds(5)));
+		this.transactions.delay(Duration.ofMillis(200));
+		// the first call carries "first" alone; the other three share the next one
+		CompletableFuture<Void> first = this.batcher.offer(record("first"));
+		await(() -> this.transactions.recordBatchCalls() == 1);
+		CompletableFuture<Void> before = this.batcher.offer(record("before"));
+		CompletableFuture<Void> reused = this.batcher.offer(record("reused"));
+		CompletableFuture<Void> after = this.batcher.offer(record("after"));
+
+		assertThat(List.of(first, before, after)).allSatisfy(
+				(future) -> assertThat(future).succeedsWithin(Duration.ofSeconds(5)));
+		assertThat(reused).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(RequestIdConflictException.class);
+		assertThat(this.transactions.batchSizes()).containsExactly(1, 3);
+		assertThat(this.transactions.records()).containsOnlyKeys("first", "before", "after");
+		await(() -> records(mode, "conflict") == 1);
+		assertThat(records(mode, "acknowledged")).isEqualTo(3);
+		assertThat(records(mode, "failed")).isZero();
+		assertThat(this.registry.get("cumsum.delivery.retries").counter().count()).isZero();
+		await(() -> heldBytes() == 0);
+	}
+
+	/** A strict caller whose deadline passed while its record waited for a call slot: it is never sent. */
+	@Test
+	void aRecordWithdrawnBeforeItWasSentIsNeverSent() {
+		this.transactions.behave(Behaviour.HANG);
+		start(properties(DeliveryMode.STRICT, 100, 20, 1, Duration.ofSeconds(5), Duration.ofMillis(300)));
+		long deadline = System.nanoTime() + Duration.ofMillis(800).toNanos();
+		RecordBatcher.Pending inCall = this.batcher.offer(record("in-call"), deadline);
+		await(() -> this.transactions.recordBatchCalls() == 1);
+		RecordBatcher.Pending waiting = this.batcher.offer(record("waiting"), deadline);
+
+		assertThat(this.batcher.withdraw(waiting, new java.util.concurrent.TimeoutException()))
+			.as("never sent: certainly not stored").isTrue();
+		assertThat(bufferSize()).as("its place in the buffer is free at once").isZero();
+		assertThat(heldBytes()).as("and its bytes").isEqualTo(RecordBatcher.heldSize(record("in-call")));
+		assertThat(this.batcher.withdraw(inCall, new java.util.concurrent.TimeoutException()))
+			.as("sent: outcome unknown").isFalse();
+
+		// the hung call ends at the last deadline of its records; the withdrawn record stays unsent
+		this.transactions.behave(Behaviour.NORMAL);
+		await(() -> heldBytes() == 0);
+		assertThat(this.batcher.offer(record("later"))).succeedsWithin(Duration.ofSeconds(5));
+		assertThat(this.transactions.records()).containsOnlyKeys("later");
+		assertThat(this.transactions.recordBatchCalls()).isEqualTo(2);
+		assertThat(records(DeliveryMode.STRICT, "failed")).isEqualTo(2);
+	}
+
+	/** A strict call never outlives its last waiting caller, whatever the configured timeout. */
+	@Test
+	void aStrictCallsDeadlineIsItsLastRecordsDeadline() {
+		this.transactions.behave(Behaviour.HANG);
+		start(properties(DeliveryMode.STRICT, 100, 20, 1, Duration.ofSeconds(30), Duration.ofMillis(300)));
+		long start = System.nanoTime();
+		RecordBatcher.Pending pending = this.batcher.offer(record("short"), start + Duration.ofMillis(400).toNanos());
+
+		assertThat(pending.acknowledged()).failsWithin(Duration.ofSeconds(5));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertThat(Status.fromThrowable(pending.acknowledged().exceptionNow()).getCode())
+			.isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+	}
+
+	/** One call never carries two records with one id: a conflict reported for it would be ambiguous. */
+	@Test
+	void oneBatchNeverCarriesAnIdTwice() {
+		this.transactions.delay(Duration.ofMillis(200));
+		start(properties(DeliveryMode.ASYNC, 100, 20, 1, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+		List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
+		acknowledged.add(this.batcher.offer(record("first")));
+		await(() -> this.transactions.recordBatchCalls() == 1);
+		for (String id : List.of("a", "twice", "twice", "b")) {
+			acknowledged.add(this.batcher.offer(record(id)));
+		}
+
+		CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
+		assertThat(this.transactions.batchSizes()).containsExactly(1, 2, 2);
+		assertThat(this.transactions.records()).containsOnlyKeys("first", "a", "twice", "b");
 	}
 
 	private void start(DeliveryProperties properties) {

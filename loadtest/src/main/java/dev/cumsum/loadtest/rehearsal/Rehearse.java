@@ -2,14 +2,17 @@ package dev.cumsum.loadtest.rehearsal;
 
 import dev.cumsum.loadtest.profile.LoadProfile;
 import dev.cumsum.loadtest.profile.Params;
+import dev.cumsum.loadtest.report.ReportPage;
 import dev.cumsum.loadtest.report.ReportWriter;
 import dev.cumsum.loadtest.report.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The HPA rehearsal command: replays a load profile (the Gatling parameters, e.g. {@code profile=step})
@@ -71,7 +74,9 @@ public final class Rehearse {
         Rehearsal.Result r = Rehearsal.run(spec, config, podModel, timing, load, seconds, spec.minReplicas(), 0);
         Path out = Path.of(p.get("out", "target/rehearsal/" + name.split(" ")[0]));
         List<String> notes = notes(values, service, mode, spec, config, timing, r.summary());
-        ReportWriter.write(r.table(), out, "HPA rehearsal, " + name, notes);
+        List<ReportPage.Setting> settings = settings(values, service, mode, spec, config, timing);
+        ReportWriter.write(r.table(), out, new ReportPage("HPA rehearsal, " + name, settings, notes));
+        settings.forEach(row -> System.out.println(row.name() + ": " + row.value()));
         notes.forEach(System.out::println);
         System.out.println("Report: " + out.toAbsolutePath().resolve("index.html"));
     }
@@ -80,21 +85,72 @@ public final class Rehearse {
         return (int) p.getDuration(key, Duration.ofSeconds(fallback)).toSeconds();
     }
 
+    /** The rehearsal's inputs as the report's settings table, in the words of the chart and the controller. */
+    static List<ReportPage.Setting> settings(List<Path> values, String service, String mode, HpaSpec spec,
+                                             ControllerConfig config, Rehearsal.Timing timing) {
+        Tolerances t = spec.tolerances(config);
+        List<ReportPage.Setting> rows = new ArrayList<>();
+        rows.add(new ReportPage.Setting("values", values.stream().map(Path::toString).collect(Collectors.joining(", "))));
+        rows.add(new ReportPage.Setting("service", service + " (" + mode + " mode)"));
+        rows.add(new ReportPage.Setting("replicas", spec.minReplicas() + " to " + spec.maxReplicas()));
+        rows.add(new ReportPage.Setting("metrics", spec.metrics().stream().map(Rehearse::describe).collect(Collectors.joining("; "))));
+        rows.add(new ReportPage.Setting("tolerance", String.format(Locale.ROOT, "%.3f down, %.3f up", t.scaleDown(), t.scaleUp())));
+        if (spec.behavior() == null) {
+            rows.add(new ReportPage.Setting("behavior", String.format(Locale.ROOT,
+                    "none: scale up at most to max(2 x current, 4) per sync; scale down after the %d s window",
+                    config.downscaleStabilizationSeconds())));
+        } else {
+            rows.add(new ReportPage.Setting("scale up", describe(spec.behavior().scaleUp(), config)));
+            rows.add(new ReportPage.Setting("scale down", describe(spec.behavior().scaleDown(), config)));
+        }
+        rows.add(new ReportPage.Setting("metric pipeline", String.format(Locale.ROOT,
+                "scrape every %d s, rate over %d s, HPA sync every %d s", timing.scrapeInterval(), timing.rateWindow(),
+                timing.syncPeriod())));
+        rows.add(new ReportPage.Setting("new pods", String.format(Locale.ROOT, "pending %d s, then ready after %d s",
+                timing.podPending(), timing.podStartup())));
+        rows.add(new ReportPage.Setting("controller flags", String.format(Locale.ROOT,
+                "tolerance %.3f, downscale stabilization %d s, cpu initialization %d s, initial readiness delay %d s, configurable tolerance %s",
+                config.tolerance(), config.downscaleStabilizationSeconds(), config.cpuInitializationPeriodSeconds(),
+                config.initialReadinessDelaySeconds(), config.configurableTolerance() ? "on" : "off")));
+        return List.copyOf(rows);
+    }
+
+    static String describe(HpaMetric metric) {
+        return switch (metric) {
+            case HpaMetric.Pods pods -> String.format(Locale.ROOT, "Pods %s, average %s per pod", pods.name(), number(pods.averageValue()));
+            case HpaMetric.External external -> String.format(Locale.ROOT, "External %s, average %s per pod (total / target)",
+                    external.name(), number(external.averageValue()));
+            case HpaMetric.CpuUtilization cpu -> "CPU at " + cpu.averageUtilization() + "% of the request";
+        };
+    }
+
+    static String describe(ScalingRules rules, ControllerConfig config) {
+        String window = rules.stabilizationWindowSeconds() == null
+                ? config.downscaleStabilizationSeconds() + " s window (controller flag)"
+                : rules.stabilizationWindowSeconds() + " s window";
+        String policies = rules.policies().stream()
+                .map(p -> ("Pods".equals(p.type()) ? p.value() + (p.value() == 1 ? " pod" : " pods") : p.value() + "%") + " per " + p.periodSeconds() + " s")
+                .collect(Collectors.joining(", "));
+        String select = switch (rules.selectPolicy()) {
+            case "Max" -> "the larger change of ";
+            case "Min" -> "the smaller change of ";
+            default -> "disabled; policies ";
+        };
+        String tolerance = rules.tolerance() == null ? "" : String.format(Locale.ROOT, ", tolerance %.3f", rules.tolerance());
+        return window + "; " + select + policies + tolerance;
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+    }
+
+    /** What the run showed, in sentences. */
     static List<String> notes(List<Path> values, String service, String mode, HpaSpec spec, ControllerConfig config,
                               Rehearsal.Timing timing, Rehearsal.Summary s) {
         Tolerances t = spec.tolerances(config);
-        return List.of(
-                String.format(Locale.ROOT, "Values %s, %s (%s mode): min %d, max %d, target %.0f/s per pod, metrics %s, tolerance down %.3f / up %.3f",
-                        values, service, mode, spec.minReplicas(), spec.maxReplicas(), spec.targetPerPod(), spec.metrics(),
-                        t.scaleDown(), t.scaleUp()),
-                spec.behavior() == null
-                        ? String.format(Locale.ROOT, "No behavior: scale-up at most max(2 x current, 4) per sync, scale-down after the %d s downscale-stabilization window",
-                                config.downscaleStabilizationSeconds())
-                        : "scaleUp " + spec.behavior().scaleUp() + "; scaleDown " + spec.behavior().scaleDown(),
-                String.format(Locale.ROOT, "Model: sync %d s, scrape %d s, rate window %d s, pod pending %d s, pod startup %d s; controller %s",
-                        timing.syncPeriod(), timing.scrapeInterval(), timing.rateWindow(), timing.podPending(), timing.podStartup(), config),
-                String.format(Locale.ROOT, "Peak replicas %d; peak load per ready pod %.1f/s; %d s above target +%.0f%%; at the end %d replicas, %.1f/s per pod",
-                        s.peakReplicas(), s.peakPerPodRps(), s.secondsAboveTarget(), t.scaleUp() * 100,
-                        s.finalReplicas(), s.finalPerPodRps()));
+        return List.of(String.format(Locale.ROOT,
+                "Peak replicas %d; peak load per ready pod %.1f/s; %d s above target +%.0f%%; at the end %d replicas, %.1f/s per pod",
+                s.peakReplicas(), s.peakPerPodRps(), s.secondsAboveTarget(), t.scaleUp() * 100,
+                s.finalReplicas(), s.finalPerPodRps()));
     }
 }

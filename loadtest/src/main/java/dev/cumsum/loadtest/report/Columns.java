@@ -5,7 +5,10 @@ public final class Columns {
 
     /** Requests/s served (report: from Prometheus; rehearsal: what the pods serve). */
     public static final String RPS = "rps";
-    /** Requests/s offered by the load profile (rehearsal only). */
+    /**
+     * Requests/s offered by the load profile (rehearsal: always; report: when the run's profile parameters
+     * are given, since the service only sees what reached it).
+     */
     public static final String OFFERED_RPS = "offered_rps";
     /** Prefix of the per-pod request rate columns ({@code pod_rps:<pod>}). */
     public static final String POD_RPS = "pod_rps:";
@@ -16,8 +19,10 @@ public final class Columns {
     public static final String HPA_DESIRED = "hpa_desired_replicas";
     public static final String HPA_MIN = "hpa_min_replicas";
     public static final String HPA_MAX = "hpa_max_replicas";
-    /** Pods that receive traffic (rehearsal: started and ready). */
+    /** Pods that receive traffic (report: kube-state-metrics' ready replicas; rehearsal: started and ready). */
     public static final String READY_PODS = "ready_pods";
+    /** Pods that reported a request rate at that time (report only; counted from the per-pod rates). */
+    public static final String SERVING_PODS = "serving_pods";
     public static final String P99_MS = "p99_ms";
     public static final String ERROR_RATIO = "error_ratio";
 

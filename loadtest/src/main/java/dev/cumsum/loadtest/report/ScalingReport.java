@@ -1,5 +1,6 @@
 package dev.cumsum.loadtest.report;
 
+import dev.cumsum.loadtest.profile.LoadProfile;
 import dev.cumsum.loadtest.profile.Params;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,12 +22,16 @@ import java.util.TreeMap;
  * {@code prometheusUrl} (http://127.0.0.1:9095), {@code start} and {@code end} (epoch seconds or
  * ISO-8601; default: {@code last} (15m) before now), {@code step} (15s), {@code rateWindow} (1m),
  * {@code selector} (the label matchers of the cumsum-api series, {@code application="cumsum-api"}),
- * {@code hpa} (regex of the HPA name, {@code .*cumsum-api.*}), {@code out} (target/scaling-report).
+ * {@code hpa} (regex of the HPA name, {@code .*cumsum-api.*}), {@code deployment} (regex of the
+ * Deployment name for the ready replicas, {@code .*cumsum-api.*}), {@code out} (target/scaling-report).
+ * With {@code profile} (and that profile's keys, as given to Gatling) and {@code loadStart} (when the load
+ * began, default {@code start}), the offered rate is drawn too: Gatling's open model offers exactly the
+ * profile, whatever the service does with it.
  */
 public final class ScalingReport {
 
     record Settings(String prometheusUrl, long start, long end, long step, String rateWindow,
-                    String selector, String hpa, Path out) {
+                    String selector, String hpa, String deployment, Path out, LoadProfile offered, long loadStart) {
 
         static Settings from(Params p) {
             long now = Instant.now().getEpochSecond();
@@ -36,9 +41,34 @@ public final class ScalingReport {
             if (end <= start || step <= 0) {
                 throw new IllegalArgumentException("need start < end and step > 0");
             }
+            LoadProfile offered = p.get("profile", null) == null ? null : LoadProfile.from(p);
             return new Settings(p.get("prometheusUrl", "http://127.0.0.1:9095"), start, end, step,
                     p.get("rateWindow", "1m"), p.get("selector", "application=\"cumsum-api\""),
-                    p.get("hpa", ".*cumsum-api.*"), Path.of(p.get("out", "target/scaling-report")));
+                    p.get("hpa", ".*cumsum-api.*"), p.get("deployment", ".*cumsum-api.*"),
+                    Path.of(p.get("out", "target/scaling-report")), offered, parseTime(p.get("loadStart", null), start));
+        }
+
+        /** The settings table of the page. */
+        List<ReportPage.Setting> rows() {
+            List<ReportPage.Setting> rows = new ArrayList<>();
+            rows.add(new ReportPage.Setting("Prometheus", prometheusUrl));
+            rows.add(new ReportPage.Setting("Window", Instant.ofEpochSecond(start) + " to " + Instant.ofEpochSecond(end)
+                    + " (" + (end - start) + " s)"));
+            rows.add(new ReportPage.Setting("Step / rate window", step + " s / " + rateWindow));
+            rows.add(new ReportPage.Setting("Series selector", "{" + selector + "}"));
+            rows.add(new ReportPage.Setting("HPA / Deployment name", "~ " + hpa + " / ~ " + deployment));
+            rows.add(new ReportPage.Setting("Offered load", offered == null
+                    ? "not given (pass the run's profile parameters to draw it)"
+                    : offered.name() + " profile from " + Instant.ofEpochSecond(loadStart) + ": " + describe(offered)));
+            return rows;
+        }
+
+        private static String describe(LoadProfile profile) {
+            return String.join(", ", profile.stages().stream().map(st -> {
+                String d = st.duration().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+                return st.isConstant() ? String.format(java.util.Locale.ROOT, "%.0f/s for %s", st.startRate(), d)
+                        : String.format(java.util.Locale.ROOT, "%.0f to %.0f/s over %s", st.startRate(), st.endRate(), d);
+            }).toList());
         }
 
         private static long parseTime(String v, long fallback) {
@@ -66,6 +96,9 @@ public final class ScalingReport {
         q.put(Columns.HPA_MAX, "max(kube_horizontalpodautoscaler_spec_max_replicas{" + hpa + "})");
         q.put(Columns.HPA_TARGET, "max(kube_horizontalpodautoscaler_spec_target_metric{" + hpa
                 + ",metric_name=\"cumsum_requests_per_second\"})");
+        q.put(Columns.HPA_METRIC, "max(kube_horizontalpodautoscaler_status_target_metric{" + hpa
+                + ",metric_name=\"cumsum_requests_per_second\"})");
+        q.put(Columns.READY_PODS, "max(kube_deployment_status_replicas_ready{deployment=~\"" + s.deployment() + "\"})");
         return q;
     }
 
@@ -93,6 +126,23 @@ public final class ScalingReport {
             pods.put(Columns.POD_RPS + name, align(times, series.values()));
         }
         table.columns().putAll(pods);
+        // an idle pod still has a rate (0); no pod with a value is a hole in the data, not 0 pods
+        double[] serving = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (double[] pod : pods.values()) {
+                serving[i] += Double.isNaN(pod[i]) ? 0 : 1;
+            }
+            serving[i] = serving[i] == 0 ? Double.NaN : serving[i];
+        }
+        table.columns().put(Columns.SERVING_PODS, serving);
+        if (s.offered() != null) {
+            double[] offered = new double[n];
+            for (int i = 0; i < n; i++) {
+                double since = times[i] - s.loadStart();
+                offered[i] = since < 0 ? 0 : s.offered().rateAt(since);
+            }
+            table.columns().put(Columns.OFFERED_RPS, offered);
+        }
         return table;
     }
 
@@ -104,37 +154,24 @@ public final class ScalingReport {
         return out;
     }
 
-    /** Collects and writes the report; returns the notes written on the page. */
-    static List<String> run(Settings s) throws IOException, InterruptedException {
+    /** Collects and writes the report; returns the key numbers at the top of the page. */
+    static KeyNumbers run(Settings s) throws IOException, InterruptedException {
         Table table = collect(s);
         List<String> notes = new ArrayList<>();
-        notes.add("Prometheus " + s.prometheusUrl() + ", window " + Instant.ofEpochSecond(s.start()) + " to "
-                + Instant.ofEpochSecond(s.end()) + ", step " + s.step() + " s, rate window " + s.rateWindow());
-        notes.add("Series selector {" + s.selector() + "}, HPA name ~ " + s.hpa());
         if (!table.hasData(Columns.HPA_CURRENT) && !table.hasData(Columns.HPA_DESIRED)) {
-            notes.add("HPA data absent: no kube_horizontalpodautoscaler_* series matched (local run, or no kube-state-metrics).");
+            notes.add("HPA data absent: no kube_horizontalpodautoscaler_* series matched (a local run, or no kube-state-metrics);"
+                    + " the replicas panel shows the pods that reported a request rate.");
         }
-        if (table.hasData(Columns.RPS)) {
-            notes.add(String.format(java.util.Locale.ROOT, "Achieved rate: mean %.1f/s, max %.1f/s; pods seen: %d",
-                    mean(table.column(Columns.RPS)), max(table.column(Columns.RPS)),
-                    table.columnsStartingWith(Columns.POD_RPS).size()));
-        }
-        ReportWriter.write(table, s.out(), "scaling report", notes);
-        return notes;
-    }
-
-    static double mean(double[] v) {
-        return java.util.Arrays.stream(v).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
-    }
-
-    static double max(double[] v) {
-        return java.util.Arrays.stream(v).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+        notes.add("Pods seen: " + table.columnsStartingWith(Columns.POD_RPS).size() + ".");
+        ReportWriter.write(table, s.out(), new ReportPage("Scaling report", s.rows(), notes));
+        return KeyNumbers.of(table);
     }
 
     public static void main(String[] args) throws Exception {
         Settings s = Settings.from(Params.fromArgs(args));
-        List<String> notes = run(s);
-        notes.forEach(System.out::println);
+        KeyNumbers numbers = run(s);
+        numbers.rows().forEach(r -> System.out.println(r.name() + ": " + (r.value() == null ? "none (" + r.detail() + ")"
+                : r.value() + " (" + r.detail() + ")")));
         System.out.println("Report: " + s.out().toAbsolutePath().resolve("index.html"));
     }
 }

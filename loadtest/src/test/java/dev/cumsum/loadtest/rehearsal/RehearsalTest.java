@@ -112,6 +112,18 @@ class RehearsalTest {
     }
 
     @Test
+    void theRehearsalPageShowsItsSettingsAsATableInWordsNotJavaObjects() throws Exception {
+        Path out = tmp.resolve("page");
+        Rehearse.main(new String[] {"values=" + FIXTURE, "profile=step", "startRate=50", "stepRate=50", "steps=2",
+                "stepDuration=2m", "out=" + out});
+        String html = Files.readString(out.resolve("index.html"));
+        assertThat(html).contains("<table").contains("scale up").contains("scale down").contains("metric pipeline")
+                .contains("Pods requests_per_second, average 50 per pod");
+        // no record toString() such as ScalingRules[stabilizationWindowSeconds=0, ...]
+        assertThat(html).doesNotContainPattern("[A-Z][A-Za-z]+\\[[a-zA-Z]+=");
+    }
+
+    @Test
     void rehearsalIsDrawnWithTheReport() throws Exception {
         HpaSpec spec = ChartValues.read(FIXTURE, "cumsumApi");
         var r = Rehearsal.run(spec, Rehearsal.Timing.defaults(), t -> t < 120 ? 50 : 250, 400, 2, 0);

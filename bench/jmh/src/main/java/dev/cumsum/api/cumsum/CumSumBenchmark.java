@@ -3,12 +3,14 @@ package dev.cumsum.api.cumsum;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.cumsum.api.cumsum.NumberArray.Decimals;
 import dev.cumsum.api.cumsum.NumberArray.Longs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,6 +23,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -47,6 +50,8 @@ public class CumSumBenchmark {
 
 	private CumSumRequestReader reader;
 
+	private Admission admission;
+
 	private NumberArray sums;
 
 	@Setup
@@ -60,7 +65,10 @@ public class CumSumBenchmark {
 		this.body = ("{\"arr\":[" + IntStream.rangeClosed(1, this.size).mapToObj(Integer::toString)
 			.collect(Collectors.joining(",")) + "],\"mode\":\"man\"}").getBytes(StandardCharsets.UTF_8);
 		this.reader = new CumSumRequestReader(
-				new RequestLimits(DataSize.ofMegabytes(1), 100_000, 1000, 8_000_000));
+				new RequestLimits(DataSize.ofMegabytes(1), 100_000, 1000, 8_000_000, 16));
+		this.admission = new Admission(
+				new AdmissionProperties(0.375, DataSize.ofGigabytes(4), 1_000_000, Duration.ofSeconds(1)),
+				new SimpleMeterRegistry());
 		this.sums = CumSum.compute(dev.cumsum.api.cumsum.Mode.MAN, this.longs);
 	}
 
@@ -86,7 +94,9 @@ public class CumSumBenchmark {
 
 	@Benchmark
 	public CumSumRequest readJson() {
-		return this.reader.read(new ByteArrayInputStream(this.body), this.body.length);
+		try (Admission.Ticket ticket = this.admission.admit(new MockHttpServletRequest())) {
+			return this.reader.read(new ByteArrayInputStream(this.body), this.body.length, ticket);
+		}
 	}
 
 	@Benchmark

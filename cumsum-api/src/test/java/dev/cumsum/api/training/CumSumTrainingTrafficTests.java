@@ -1,7 +1,8 @@
-package dev.cumsum.api.cumsum;
+package dev.cumsum.api.training;
 
 import java.time.Duration;
 
+import dev.cumsum.api.cumsum.Mode;
 import dev.cumsum.api.WithTransactionServiceDouble;
 import dev.cumsum.support.training.TrainingTraffic;
 import io.micrometer.core.instrument.Counter;
@@ -27,14 +28,16 @@ class CumSumTrainingTrafficTests extends WithTransactionServiceDouble {
 		double success = count("success");
 		double rejected = count("client_error");
 
-		this.traffic.send(60);
+		int kinds = CumSumTrainingTraffic.CALLS.size();
+		this.traffic.send(6 * kinds);
 
-		// 6 kinds of call, one of them a malformed body (400)
+		// 4 calls per mode, a long array and one malformed body (400), each sent 6 times
+		assertThat(kinds).isEqualTo(4 * Mode.values().length + 2);
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-			assertThat(count("success") - success).isEqualTo(50);
-			assertThat(count("client_error") - rejected).isEqualTo(10);
+			assertThat(count("success") - success).isEqualTo(6 * (kinds - 1));
+			assertThat(count("client_error") - rejected).isEqualTo(6);
 		});
-		assertThat(transactions.records()).hasSize(50);
+		assertThat(transactions.records()).hasSize(6 * (kinds - 1));
 	}
 
 	private double count(String outcome) {
