@@ -157,6 +157,12 @@ affinity:
 {{- join "," $hosts -}}
 {{- end -}}
 
+{{/* The application user's roles (mongosh): readWrite on the application database only. Call with the
+JavaScript expression that names that database. */}}
+{{- define "cumsum.mongodb.appRoles" -}}
+[{ role: 'readWrite', db: {{ . }} }]
+{{- end -}}
+
 {{/* Prometheus that KEDA queries (metrics.prometheusUrl may refer to metrics.namespace). */}}
 {{- define "cumsum.prometheusUrl" -}}
 {{- tpl .Values.metrics.prometheusUrl . -}}

@@ -95,6 +95,44 @@ class MongoReplicaSetTest {
         assertThat(Tree.string(v, "configMap.name")).isEqualTo("demo-mongodb-replset"));
   }
 
+  /**
+   * On an empty volume the image's entrypoint runs /docker-entrypoint-initdb.d/*.js against its
+   * temporary mongod, on database MONGO_INITDB_DATABASE. The application user made there exists before
+   * the set is initiated; made only by the sidecar after the set had a PRIMARY, transaction-api (waiting
+   * for a primary since it started) authenticated first and failed its startup on "rejected the credentials".
+   */
+  @Test
+  void theApplicationUserIsCreatedOnTheFirstStartBeforeTheSetIsInitiated() {
+    Rendered rendered = Chart.render(null, Map.of("mongodb.database", "history", "mongodb.auth.appUsername", "writer"));
+    Manifest sts = rendered.get("StatefulSet", "demo-mongodb");
+    Map<String, Object> mongod = container(sts, "mongodb");
+    Map<String, Object> mount = Tree.list(mongod, "volumeMounts").stream()
+        .filter(m -> "/docker-entrypoint-initdb.d".equals(m.get("mountPath"))).findFirst()
+        .orElseThrow(() -> new AssertionError("nothing mounted at /docker-entrypoint-initdb.d"));
+    Map<String, Object> volume = Tree.list(sts.body(), "spec.template.spec.volumes").stream()
+        .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElseThrow();
+    assertThat(Tree.string(volume, "configMap.name")).isEqualTo("demo-mongodb-replset");
+    // only the initdb script: the entrypoint runs every *.js there, and replset.js must not run on the temporary mongod
+    Map<String, Object> item = Tree.list(volume, "configMap.items").getFirst();
+    assertThat(Tree.list(volume, "configMap.items")).hasSize(1);
+    assertThat(item.get("key")).isEqualTo("initdb.js");
+    assertThat((String) item.get("path")).endsWith(".js");
+
+    // the database the entrypoint runs the script on, the user and its password from the Secret; all
+    // MONGO_INITDB_*, which the entrypoint unsets before it starts mongod
+    assertThat(envEntry(mongod, "MONGO_INITDB_DATABASE").get("value")).isEqualTo("history");
+    assertThat(envEntry(mongod, "MONGO_INITDB_APP_USERNAME").get("value")).isEqualTo("writer");
+    assertThat(Tree.string(envEntry(mongod, "MONGO_INITDB_APP_PASSWORD"), "valueFrom.secretKeyRef.key")).isEqualTo("app-password");
+
+    Map<String, Object> scripts = Tree.map(rendered.get("ConfigMap", "demo-mongodb-replset").body(), "data");
+    String initdb = (String) scripts.get("initdb.js");
+    assertThat(initdb).contains("db.createUser(").contains("process.env.MONGO_INITDB_APP_USERNAME")
+        .contains("process.env.MONGO_INITDB_APP_PASSWORD")
+        // the same role as the sidecar gives, on the database the script runs on
+        .contains("roles: [{ role: 'readWrite', db: db.getName() }]");
+    assertThat((String) scripts.get("replset.js")).contains("const roles = [{ role: 'readWrite', db: database }];");
+  }
+
   @Test
   void readinessMeansADataBearingMemberOfThisSet() {
     Rendered rendered = Chart.render(null, Map.of("mongodb.replicaSetName", "history-rs"));
@@ -111,7 +149,10 @@ class MongoReplicaSetTest {
   void theKeyFileIsCopiedOwnerOnlyFromTheSecret() {
     Manifest sts = Chart.renderDefaults().get("StatefulSet", "demo-mongodb");
     Map<String, Object> init = Tree.list(sts.body(), "spec.template.spec.initContainers").getFirst();
-    assertThat(Tree.get(init, "command").toString()).contains("chmod 0400 /keyfile/keyfile");
+    assertThat(Tree.get(init, "command").toString()).contains("chmod 0400 /keyfile/keyfile")
+        // init containers may run again on the same emptyDir (Kubernetes docs, "Init Containers"):
+        // the owner-only copy left there cannot be opened for writing, so it goes first
+        .contains("rm -f /keyfile/keyfile && cp /secret/keyfile /keyfile/keyfile");
     Map<String, Object> secretVolume = Tree.list(sts.body(), "spec.template.spec.volumes").stream()
         .filter(v -> "keyfile-secret".equals(v.get("name"))).findFirst().orElseThrow();
     assertThat(Tree.string(secretVolume, "secret.secretName")).isEqualTo("demo-mongodb");
