@@ -2,6 +2,7 @@ package dev.cumsum.transaction.history;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,11 +11,16 @@ import java.util.concurrent.TimeUnit;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.WriteConcern;
+import com.google.protobuf.ByteString;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.CreateIndexOptions;
+import com.mongodb.client.model.EstimatedDocumentCountOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
@@ -32,7 +38,14 @@ import static dev.cumsum.transaction.history.RecordDocuments.ID;
 import static dev.cumsum.transaction.history.RecordDocuments.POD;
 import static dev.cumsum.transaction.history.RecordDocuments.RECEIVED_AT;
 
-/** The request history collection: idempotent batch inserts, lookups, pages and totals. */
+/**
+ * The request history collection: idempotent batch inserts, lookups, pages and totals. Every
+ * operation is bounded on the server: reads by {@code maxTimeMS} ({@code query-timeout}, the totals
+ * by {@code stats-timeout}), index builds by {@code maxTimeMS}, and the insert by the write
+ * concern's {@code wtimeout} ({@code write-timeout}; the sync driver's insertMany takes no
+ * {@code maxTimeMS}); the client's socket timeout (transaction.mongo) bounds them all on a server
+ * that stops answering.
+ */
 @Repository
 class HistoryRepository {
 
@@ -69,17 +82,19 @@ class HistoryRepository {
 	}
 
 	/**
-	 * Stores the documents with one unordered insertMany. Ids already stored are duplicates:
-	 * acknowledged, not stored again. Any other failure propagates, and the whole batch may be
-	 * retried because of the ids.
+	 * Stores the documents with one unordered insertMany. An id already stored is either a retry
+	 * (same {@code input_digest}, or either side has none): a duplicate, acknowledged and not stored
+	 * again; or a reused id with another input: a conflict, reported and not stored. The stored
+	 * record is never changed. Any other failure propagates, and the whole batch may be retried
+	 * because of the ids.
 	 */
 	BatchResult insert(List<Document> documents) {
 		if (documents.isEmpty()) {
-			return new BatchResult(0, 0);
+			return new BatchResult(0, 0, List.of());
 		}
 		try {
 			this.writes.insertMany(documents, new InsertManyOptions().ordered(false));
-			return new BatchResult(documents.size(), 0);
+			return new BatchResult(documents.size(), 0, List.of());
 		}
 		catch (MongoBulkWriteException ex) {
 			List<BulkWriteError> errors = ex.getWriteErrors();
@@ -88,12 +103,38 @@ class HistoryRepository {
 			if (!onlyDuplicates) {
 				throw ex;
 			}
-			return new BatchResult(documents.size() - errors.size(), errors.size());
+			List<Document> rejected = errors.stream().map((error) -> documents.get(error.getIndex())).toList();
+			List<String> conflicts = conflicts(rejected);
+			return new BatchResult(documents.size() - errors.size(), errors.size() - conflicts.size(), conflicts);
 		}
 	}
 
+	/** The ids among {@code rejected} (duplicate keys) whose stored record has another input digest. */
+	private List<String> conflicts(List<Document> rejected) {
+		List<Object> ids = rejected.stream().map((document) -> document.get(ID)).distinct().toList();
+		Map<Object, ByteString> stored = new HashMap<>();
+		for (Document document : read(collection().find(Filters.in(ID, ids))
+			.projection(Projections.include(RecordDocuments.INPUT_DIGEST)))) {
+			stored.put(document.get(ID), RecordDocuments.inputDigest(document));
+		}
+		List<String> conflicts = new ArrayList<>();
+		for (Document document : rejected) {
+			ByteString mine = RecordDocuments.inputDigest(document);
+			ByteString theirs = stored.getOrDefault(document.get(ID), ByteString.EMPTY);
+			// no digest on either side (a record stored before digests, an older client): a retry
+			if (!mine.isEmpty() && !theirs.isEmpty() && !mine.equals(theirs)) {
+				conflicts.add(document.getString(ID));
+			}
+		}
+		return conflicts;
+	}
+
 	Document find(String requestId) {
-		return collection().find(Filters.eq(ID, requestId)).first();
+		return read(collection().find(Filters.eq(ID, requestId))).first();
+	}
+
+	private <T> FindIterable<T> read(FindIterable<T> find) {
+		return find.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/** Newest first, without the value arrays (a page must stay small whatever the inputs were). */
@@ -102,8 +143,7 @@ class HistoryRepository {
 				Filters.and(Filters.eq(RECEIVED_AT, new Date(after.receivedAtMillis())),
 						Filters.lt(ID, after.requestId())))
 				: Filters.empty();
-		List<Document> found = collection().find(filter)
-			.projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
+		List<Document> found = read(collection().find(filter)).projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
 			.sort(NEWEST_FIRST)
 			.limit(size + 1)
 			.into(new ArrayList<>());
@@ -115,11 +155,17 @@ class HistoryRepository {
 		return new Page(records, PageToken.after(last.getDate(RECEIVED_AT), last.getString(ID)));
 	}
 
+	/**
+	 * Totals over the whole collection: a full scan on MongoDB without a covering plan and always on
+	 * mongo-java-server, so callers read them through {@link HistoryStatsCache}, never per call.
+	 */
 	HistoryStats stats() {
 		MongoCollection<Document> collection = collection();
+		long maxTime = this.properties.statsTimeout().toMillis();
 		Map<String, Long> byPod = new TreeMap<>();
 		long count = 0;
-		for (Document group : collection.aggregate(List.of(Aggregates.group("$" + POD, Accumulators.sum("n", 1))))) {
+		for (Document group : collection.aggregate(List.of(Aggregates.group("$" + POD, Accumulators.sum("n", 1))))
+			.maxTime(maxTime, TimeUnit.MILLISECONDS)) {
 			long n = group.get("n", Number.class).longValue();
 			byPod.put(String.valueOf(group.get(ID)), n);
 			count += n;
@@ -127,42 +173,57 @@ class HistoryRepository {
 		if (count == 0) {
 			return new HistoryStats(0, null, null, byPod);
 		}
-		return new HistoryStats(count, receivedAt(collection, Sorts.ascending(RECEIVED_AT)),
-				receivedAt(collection, Sorts.descending(RECEIVED_AT)), byPod);
+		return new HistoryStats(count, receivedAt(collection, Sorts.ascending(RECEIVED_AT), maxTime),
+				receivedAt(collection, Sorts.descending(RECEIVED_AT), maxTime), byPod);
 	}
 
-	private static Date receivedAt(MongoCollection<Document> collection, Bson sort) {
-		Document first = collection.find().sort(sort).projection(Projections.include(RECEIVED_AT)).first();
+	private static Date receivedAt(MongoCollection<Document> collection, Bson sort, long maxTime) {
+		Document first = collection.find()
+			.sort(sort)
+			.projection(Projections.include(RECEIVED_AT))
+			.maxTime(maxTime, TimeUnit.MILLISECONDS)
+			.first();
 		return (first != null) ? first.getDate(RECEIVED_AT) : null;
 	}
 
 	long estimatedCount() {
-		return collection().estimatedDocumentCount();
+		return collection().estimatedDocumentCount(new EstimatedDocumentCountOptions()
+			.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS));
 	}
 
 	/** Indexes for paging, per-pod queries and retention; safe to run on every start. */
 	void ensureIndexes() {
 		MongoCollection<Document> collection = collection();
-		collection.createIndex(Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
-				new IndexOptions().name("received_at_id"));
-		collection.createIndex(Indexes.compoundIndex(Indexes.ascending(POD), Indexes.descending(RECEIVED_AT)),
-				new IndexOptions().name("pod_received_at"));
+		// index builds on a large collection take longer than a query: the startup budget bounds them
+		long maxTime = this.properties.statsTimeout().toMillis();
+		CreateIndexOptions bounded = new CreateIndexOptions().maxTime(maxTime, TimeUnit.MILLISECONDS);
+		createIndex(collection, Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
+				new IndexOptions().name("received_at_id"), bounded);
+		createIndex(collection, Indexes.compoundIndex(Indexes.ascending(POD), Indexes.descending(RECEIVED_AT)),
+				new IndexOptions().name("pod_received_at"), bounded);
 		long ttlSeconds = this.properties.retention().toSeconds();
 		try {
-			collection.createIndex(Indexes.ascending(RECEIVED_AT),
-					new IndexOptions().name(TTL_INDEX).expireAfter(ttlSeconds, TimeUnit.SECONDS));
+			createIndex(collection, Indexes.ascending(RECEIVED_AT),
+					new IndexOptions().name(TTL_INDEX).expireAfter(ttlSeconds, TimeUnit.SECONDS), bounded);
 		}
 		catch (MongoCommandException ex) {
 			// retention changed since the index was created: update it in place
 			log.info("Updating retention of {} to {}s", TTL_INDEX, ttlSeconds);
 			this.mongo.getDb()
-				.runCommand(new Document("collMod", this.properties.collection()).append("index",
-						new Document("name", TTL_INDEX).append("expireAfterSeconds", ttlSeconds)));
+				.runCommand(new Document("collMod", this.properties.collection())
+					.append("index", new Document("name", TTL_INDEX).append("expireAfterSeconds", ttlSeconds))
+					.append("maxTimeMS", maxTime));
 		}
 	}
 
+	private static void createIndex(MongoCollection<Document> collection, Bson keys, IndexOptions index,
+			CreateIndexOptions options) {
+		collection.createIndexes(List.of(new IndexModel(keys, index)), options);
+	}
+
 	List<Document> indexes() {
-		return collection().listIndexes().into(new ArrayList<>());
+		return collection().listIndexes().maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.into(new ArrayList<>());
 	}
 
 }

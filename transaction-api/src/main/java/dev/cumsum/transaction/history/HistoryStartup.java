@@ -29,10 +29,14 @@ class HistoryStartup implements ApplicationRunner {
 
 	private final HistoryMetrics metrics;
 
-	HistoryStartup(HistoryRepository repository, HistoryProperties properties, HistoryMetrics metrics) {
+	private final HistoryStatsCache stats;
+
+	HistoryStartup(HistoryRepository repository, HistoryProperties properties, HistoryMetrics metrics,
+			HistoryStatsCache stats) {
 		this.repository = repository;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.stats = stats;
 	}
 
 	@Override
@@ -42,6 +46,7 @@ class HistoryStartup implements ApplicationRunner {
 			try {
 				this.repository.ensureIndexes();
 				refreshHistoryCount();
+				this.stats.warmUp();
 				return;
 			}
 			catch (MongoSecurityException ex) {

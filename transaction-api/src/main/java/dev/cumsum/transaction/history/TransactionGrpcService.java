@@ -1,10 +1,18 @@
 package dev.cumsum.transaction.history;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoSocketReadTimeoutException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoWriteConcernException;
 import dev.cumsum.transaction.v1.GetRecordRequest;
 import dev.cumsum.transaction.v1.GetStatsRequest;
 import dev.cumsum.transaction.v1.ListRecordsRequest;
@@ -14,6 +22,8 @@ import dev.cumsum.transaction.v1.RecordBatchRequest;
 import dev.cumsum.transaction.v1.RecordBatchResponse;
 import dev.cumsum.transaction.v1.Stats;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -46,17 +56,29 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 
 	static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
+	private static final int WRITE_CONCERN_TIMEOUT = 64;
+
 	private static final DocumentCodec DOCUMENT_CODEC = new DocumentCodec();
+
+	/** Left of a call's deadline for the answer to travel back after waiting for the totals. */
+	private static final Duration ANSWER_MARGIN = Duration.ofMillis(100);
 
 	private final HistoryRepository repository;
 
+	private final HistoryStatsCache stats;
+
 	private final HistoryMetrics metrics;
+
+	private final Duration queryTimeout;
 
 	private final Tracer tracer;
 
-	TransactionGrpcService(HistoryRepository repository, HistoryMetrics metrics, ObjectProvider<Tracer> tracer) {
+	TransactionGrpcService(HistoryRepository repository, HistoryStatsCache stats, HistoryMetrics metrics,
+			HistoryProperties properties, ObjectProvider<Tracer> tracer) {
 		this.repository = repository;
+		this.stats = stats;
 		this.metrics = metrics;
+		this.queryTimeout = properties.queryTimeout();
 		this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
 	}
 
@@ -81,9 +103,17 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 			try (Tracer.SpanInScope scope = this.tracer.withSpan(span)) {
 				BatchResult result = this.repository.insert(documents);
 				this.metrics.written(result, System.nanoTime() - start);
+				if (result.inserted() > 0) {
+					this.stats.written();
+				}
+				if (!result.conflicts().isEmpty()) {
+					// ids only: the values of either request are never logged
+					log.info("Request ids reused with another input (not stored): {}", result.conflicts());
+				}
 				return RecordBatchResponse.newBuilder()
 					.setInserted(result.inserted())
 					.setDuplicates(result.duplicates())
+					.addAllConflictingRequestIds(result.conflicts())
 					.build();
 			}
 			catch (RuntimeException ex) {
@@ -161,7 +191,7 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 	@Override
 	public void getStats(GetStatsRequest request, StreamObserver<Stats> response) {
 		respond(response, () -> {
-			HistoryStats stats = this.repository.stats();
+			HistoryStats stats = this.stats.get(budget());
 			Stats.Builder builder = Stats.newBuilder().setCount(stats.count()).putAllCountByPod(stats.countByPod());
 			if (stats.first() != null) {
 				builder.setFirstReceivedAt(RecordDocuments.toTimestamp(stats.first()))
@@ -169,6 +199,16 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 			}
 			return builder.build();
 		});
+	}
+
+	/** How long a call may wait for the totals: the query timeout, or less when its deadline is nearer. */
+	private Duration budget() {
+		Deadline deadline = Context.current().getDeadline();
+		if (deadline == null) {
+			return this.queryTimeout;
+		}
+		long left = deadline.timeRemaining(TimeUnit.NANOSECONDS) - ANSWER_MARGIN.toNanos();
+		return Duration.ofNanos(Math.max(0, Math.min(left, this.queryTimeout.toNanos())));
 	}
 
 	private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
@@ -187,11 +227,14 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 				.asRuntimeException());
 			return;
 		}
+		catch (HistoryStatsCache.StatsNotReadyException ex) {
+			response.onError(Status.UNAVAILABLE.withDescription(ex.getMessage()).asRuntimeException());
+			return;
+		}
 		catch (MongoException ex) {
+			// the driver's message names hosts and cluster state: logged here, never sent to clients
 			log.warn("History store failed: {}", ex.toString());
-			response.onError(Status.UNAVAILABLE.withDescription("history store unavailable: " + ex.getMessage())
-				.withCause(ex)
-				.asRuntimeException());
+			response.onError(Status.UNAVAILABLE.withDescription(unavailable(ex)).withCause(ex).asRuntimeException());
 			return;
 		}
 		catch (RuntimeException ex) {
@@ -201,6 +244,20 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 		}
 		response.onNext(result);
 		response.onCompleted();
+	}
+
+	private static String unavailable(MongoException ex) {
+		if (ex instanceof MongoExecutionTimeoutException || ex instanceof MongoSocketReadTimeoutException
+				|| (ex instanceof MongoWriteConcernException concern
+						&& concern.getWriteConcernError().getCode() == WRITE_CONCERN_TIMEOUT)
+				|| (ex instanceof MongoBulkWriteException bulk && bulk.getWriteConcernError() != null
+						&& bulk.getWriteConcernError().getCode() == WRITE_CONCERN_TIMEOUT)) {
+			return "history store unavailable: no answer within the time limit";
+		}
+		if (ex instanceof MongoTimeoutException || ex instanceof MongoSocketException) {
+			return "history store unavailable: not reachable";
+		}
+		return "history store unavailable: " + ex.getClass().getSimpleName();
 	}
 
 	private static StatusRuntimeException invalid(String message) {

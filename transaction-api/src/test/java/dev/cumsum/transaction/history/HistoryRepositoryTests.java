@@ -114,7 +114,8 @@ class HistoryRepositoryTests {
 
 	private HistoryRepository repository(Duration retention) {
 		return new HistoryRepository(this.template, new HistoryProperties(this.collection, retention, "majority", true,
-				Duration.ofSeconds(5), Duration.ofSeconds(10)));
+				Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+				Duration.ofSeconds(10)));
 	}
 
 	private long stored() {
@@ -177,6 +178,59 @@ class HistoryRepositoryTests {
 		assertThat(result).isEqualTo(new BatchResult(3, 2));
 		assertThat(stored()).isEqualTo(5);
 		assertThat(List.of("a", "b", "c", "d", "e")).allSatisfy((id) -> assertThat(stored(id)).isEqualTo(1));
+	}
+
+	private static Document doc(String id, String digest, long... input) {
+		return RecordDocuments.toDocument(TestRecords.withDigest(TestRecords.record(id, Instant.now(), "pod-a", input),
+				digest));
+	}
+
+	@Test
+	void aReusedIdWithAnotherInputIsAConflictAndTheStoredRecordIsUnchanged() {
+		this.repository.insert(List.of(doc("a", "digest-1", 1, 2), doc("b", "digest-2", 3)));
+		Document storedA = this.repository.find("a");
+
+		BatchResult result = this.repository
+			.insert(List.of(doc("a", "digest-other", 9, 9), doc("b", "digest-2", 3), doc("c", "digest-3", 4)));
+
+		assertThat(result).isEqualTo(new BatchResult(1, 1, List.of("a")));
+		assertThat(this.repository.find("a")).isEqualTo(storedA);
+		assertThat(RecordDocuments.toRecord(this.repository.find("a")).getInput()).isEqualTo(TestRecords.ints(1, 2));
+		assertThat(stored()).isEqualTo(3);
+	}
+
+	@Test
+	void aConflictInsideOneBatchKeepsTheFirstRecord() {
+		BatchResult result = this.repository
+			.insert(List.of(doc("a", "digest-1", 1), doc("a", "digest-1", 1), doc("a", "digest-2", 2)));
+
+		assertThat(result).isEqualTo(new BatchResult(1, 1, List.of("a")));
+		assertThat(RecordDocuments.toRecord(this.repository.find("a")).getInput()).isEqualTo(TestRecords.ints(1));
+	}
+
+	@Test
+	void aMissingDigestOnEitherSideCountsAsTheSameRequest() {
+		// stored before digests existed, then retried by a client that sends one; and the reverse
+		this.repository.insert(List.of(doc("old"), doc("new", "digest-1", 1)));
+
+		BatchResult result = this.repository.insert(List.of(doc("old", "digest-2", 5), doc("new")));
+
+		assertThat(result).isEqualTo(new BatchResult(0, 2, List.of()));
+		assertThat(this.repository.find("old")).doesNotContainKey(RecordDocuments.INPUT_DIGEST);
+	}
+
+	@Test
+	void theDigestIsStoredAsBinaryAndReadBack() {
+		Record record = TestRecords.withDigest(TestRecords.record("d", Instant.parse("2026-03-01T00:00:00Z"), "p", 1),
+				"some-digest");
+		this.repository.insert(List.of(RecordDocuments.toDocument(record)));
+
+		BsonDocument raw = client.getDatabase(database)
+			.getCollection(this.collection, BsonDocument.class)
+			.find(Filters.eq("_id", "d"))
+			.first();
+		assertThat(raw.get("input_digest").getBsonType()).isEqualTo(BsonType.BINARY);
+		assertThat(RecordDocuments.toRecord(this.repository.find("d"))).isEqualTo(record);
 	}
 
 	@Test

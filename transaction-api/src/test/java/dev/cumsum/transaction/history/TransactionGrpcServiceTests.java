@@ -134,6 +134,35 @@ class TransactionGrpcServiceTests {
 	}
 
 	@Test
+	void aReusedRequestIdWithAnotherInputIsReportedAsConflictAndNotStored() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		Record original = TestRecords.withDigest(record(this.prefix + "reused", now, "pod-c", 1, 2, 3), "input-1");
+		Record retry = TestRecords.withDigest(record(this.prefix + "reused", now.plusMillis(5), "pod-c", 1, 2, 3),
+				"input-1");
+		Record other = TestRecords.withDigest(record(this.prefix + "reused", now.plusMillis(9), "pod-c", 4, 5),
+				"input-2");
+		Record fresh = TestRecords.withDigest(record(this.prefix + "fresh", now, "pod-c", 7), "input-3");
+		double conflictsBefore = recordsTotal("conflict");
+
+		RecordBatchResponse first = recordBatch(original);
+		RecordBatchResponse same = recordBatch(retry);
+		RecordBatchResponse reused = recordBatch(other, fresh);
+
+		assertThat(first.getInserted()).isEqualTo(1);
+		assertThat(first.getConflictingRequestIdsList()).isEmpty();
+		assertThat(same.getInserted()).isZero();
+		assertThat(same.getDuplicates()).isEqualTo(1);
+		assertThat(same.getConflictingRequestIdsList()).isEmpty();
+		assertThat(reused.getInserted()).isEqualTo(1);
+		assertThat(reused.getDuplicates()).isZero();
+		assertThat(reused.getConflictingRequestIdsList()).containsExactly(original.getRequestId());
+		// the first stored version is kept, whole
+		assertThat(this.history.getRecord(GetRecordRequest.newBuilder().setRequestId(original.getRequestId()).build()))
+			.isEqualTo(original);
+		assertThat(recordsTotal("conflict")).isEqualTo(conflictsBefore + 1);
+	}
+
+	@Test
 	void emptyBatchIsAcknowledged() {
 		RecordBatchResponse response = recordBatch();
 
