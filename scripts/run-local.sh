@@ -17,6 +17,10 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   ./mvnw -B -q -ntp install -DskipTests -pl transaction-api,cumsum-api -am
 fi
 
+# Reading the history needs a bearer token: CUMSUM_HISTORY_TOKEN if set, else one generated per run.
+history_token="${CUMSUM_HISTORY_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+export CUMSUM_HISTORY_TOKEN="$history_token"
+
 pids=()
 stop() {
   echo; echo "Stopping ..."
@@ -60,7 +64,9 @@ cumsum-autoscale is running (logs in .local/logs, history in .local/data):
 
 Try:
   curl -s -H 'Content-Type: application/json' -d '{"arr":[1,2,3],"mode":"man"}' http://127.0.0.1:8080/api
-  curl -s http://127.0.0.1:8080/api/transactions?limit=5
+  curl -s -H 'Authorization: Bearer $history_token' 'http://127.0.0.1:8080/api/transactions?limit=5'
+
+History token (CUMSUM_HISTORY_TOKEN; set it yourself to keep one across runs): $history_token
 
 Press Ctrl-C to stop.
 MSG
