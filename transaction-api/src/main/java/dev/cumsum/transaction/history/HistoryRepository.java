@@ -5,6 +5,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +27,10 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import dev.cumsum.transaction.v1.Record;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.DocumentCodec;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +43,8 @@ import static dev.cumsum.transaction.history.RecordDocuments.POD;
 import static dev.cumsum.transaction.history.RecordDocuments.RECEIVED_AT;
 
 /**
- * The request history collection: idempotent batch inserts, lookups, pages and totals. Every
+ * The request history collection: idempotent batch inserts, lookups, pages and totals. Records
+ * come in and go out as messages; the documents and BSON stay in here (RecordDocuments). Every
  * operation is bounded on the server: reads by {@code maxTimeMS} ({@code query-timeout}, the totals
  * by {@code stats-timeout}), index builds by {@code maxTimeMS}, and the insert by the write
  * concern's {@code wtimeout} ({@code write-timeout}; the sync driver's insertMany takes no
@@ -52,6 +57,10 @@ class HistoryRepository {
 	private static final Logger log = LoggerFactory.getLogger(HistoryRepository.class);
 
 	private static final int DUPLICATE_KEY = 11000;
+
+	static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+	private static final DocumentCodec DOCUMENT_CODEC = new DocumentCodec();
 
 	static final String TTL_INDEX = "received_at_ttl";
 
@@ -88,9 +97,15 @@ class HistoryRepository {
 	 * record is never changed. Any other failure propagates, and the whole batch may be retried
 	 * because of the ids.
 	 */
-	BatchResult insert(List<Document> documents) {
-		if (documents.isEmpty()) {
+	BatchResult insert(List<Record> records) {
+		if (records.isEmpty()) {
 			return new BatchResult(0, 0, List.of());
+		}
+		List<Document> documents = new ArrayList<>(records.size());
+		for (Record record : records) {
+			Document document = RecordDocuments.toDocument(record);
+			checkSize(record, document);
+			documents.add(document);
 		}
 		try {
 			this.writes.insertMany(documents, new InsertManyOptions().ordered(false));
@@ -106,6 +121,20 @@ class HistoryRepository {
 			List<Document> rejected = errors.stream().map((error) -> documents.get(error.getIndex())).toList();
 			List<String> conflicts = conflicts(rejected);
 			return new BatchResult(documents.size() - errors.size(), errors.size() - conflicts.size(), conflicts);
+		}
+	}
+
+	/**
+	 * Rejects, before anything is written, a record MongoDB could not store: otherwise the
+	 * unordered insert would store part of the batch and every retry would fail the same way.
+	 */
+	private static void checkSize(Record record, Document document) {
+		// BSON adds at most ~20 bytes per array element over the protobuf encoding
+		long bound = record.getSerializedSize() + 40L * record.getLength() + 1024;
+		if (bound > MAX_DOCUMENT_BYTES
+				&& new RawBsonDocument(document, DOCUMENT_CODEC).getByteBuffer().remaining() > MAX_DOCUMENT_BYTES) {
+			throw new HistoryErrors.InvalidRecordException(
+					"record " + record.getRequestId() + " exceeds MongoDB's 16 MiB document limit");
 		}
 	}
 
@@ -129,8 +158,9 @@ class HistoryRepository {
 		return conflicts;
 	}
 
-	Document find(String requestId) {
-		return read(collection().find(Filters.eq(ID, requestId))).first();
+	Optional<Record> find(String requestId) {
+		return Optional.ofNullable(read(collection().find(Filters.eq(ID, requestId))).first())
+			.map(RecordDocuments::toRecord);
 	}
 
 	private <T> FindIterable<T> read(FindIterable<T> find) {
@@ -147,12 +177,12 @@ class HistoryRepository {
 			.sort(NEWEST_FIRST)
 			.limit(size + 1)
 			.into(new ArrayList<>());
-		if (found.size() <= size) {
-			return new Page(found, null);
+		PageToken next = null;
+		if (found.size() > size) {
+			found = found.subList(0, size);
+			next = PageToken.after(found.getLast().getDate(RECEIVED_AT), found.getLast().getString(ID));
 		}
-		List<Document> records = found.subList(0, size);
-		Document last = records.getLast();
-		return new Page(records, PageToken.after(last.getDate(RECEIVED_AT), last.getString(ID)));
+		return new Page(found.stream().map(RecordDocuments::toRecord).toList(), next);
 	}
 
 	/**
