@@ -52,7 +52,7 @@ import static dev.cumsum.transaction.history.RecordDocuments.RECEIVED_AT;
  * that stops answering.
  */
 @Repository
-class HistoryRepository {
+class HistoryRepository implements HistoryStore {
 
 	private static final Logger log = LoggerFactory.getLogger(HistoryRepository.class);
 
@@ -97,7 +97,8 @@ class HistoryRepository {
 	 * record is never changed. Any other failure propagates, and the whole batch may be retried
 	 * because of the ids.
 	 */
-	BatchResult insert(List<Record> records) {
+	@Override
+	public BatchResult insert(List<Record> records) {
 		if (records.isEmpty()) {
 			return new BatchResult(0, 0, List.of());
 		}
@@ -158,7 +159,8 @@ class HistoryRepository {
 		return conflicts;
 	}
 
-	Optional<Record> find(String requestId) {
+	@Override
+	public Optional<Record> find(String requestId) {
 		return Optional.ofNullable(read(collection().find(Filters.eq(ID, requestId))).first())
 			.map(RecordDocuments::toRecord);
 	}
@@ -168,7 +170,8 @@ class HistoryRepository {
 	}
 
 	/** Newest first, without the value arrays (a page must stay small whatever the inputs were). */
-	Page page(int size, PageToken after) {
+	@Override
+	public Page page(int size, PageToken after) {
 		Bson filter = (after != null) ? Filters.or(Filters.lt(RECEIVED_AT, new Date(after.receivedAtMillis())),
 				Filters.and(Filters.eq(RECEIVED_AT, new Date(after.receivedAtMillis())),
 						Filters.lt(ID, after.requestId())))
@@ -189,7 +192,8 @@ class HistoryRepository {
 	 * Totals over the whole collection: a full scan on MongoDB without a covering plan and always on
 	 * mongo-java-server, so callers read them through {@link HistoryStatsCache}, never per call.
 	 */
-	HistoryStats stats() {
+	@Override
+	public HistoryStats stats() {
 		MongoCollection<Document> collection = collection();
 		long maxTime = this.properties.statsTimeout().toMillis();
 		Map<String, Long> byPod = new TreeMap<>();
@@ -216,13 +220,15 @@ class HistoryRepository {
 		return (first != null) ? first.getDate(RECEIVED_AT) : null;
 	}
 
-	long estimatedCount() {
+	@Override
+	public long estimatedCount() {
 		return collection().estimatedDocumentCount(new EstimatedDocumentCountOptions()
 			.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS));
 	}
 
 	/** Indexes for paging, per-pod queries and retention; safe to run on every start. */
-	void ensureIndexes() {
+	@Override
+	public void ensureIndexes() {
 		MongoCollection<Document> collection = collection();
 		// index builds on a large collection take longer than a query: the startup budget bounds them
 		long maxTime = this.properties.statsTimeout().toMillis();

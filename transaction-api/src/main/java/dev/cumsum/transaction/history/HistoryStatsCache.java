@@ -41,8 +41,8 @@ class HistoryStatsCache {
 	private long notBefore;
 
 	@Autowired
-	HistoryStatsCache(HistoryRepository repository, HistoryProperties properties) {
-		this(repository::stats, properties.statsMaxAge());
+	HistoryStatsCache(HistoryStore store, HistoryProperties properties) {
+		this(store::stats, properties.statsMaxAge());
 	}
 
 	HistoryStatsCache(Supplier<HistoryStats> compute, Duration maxAge) {

@@ -26,7 +26,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
- * The gRPC face of the history: checks requests, delegates to the repository and the totals'
+ * The gRPC face of the history: checks requests, delegates to the store and the totals'
  * cache, answers. Failures are thrown and become statuses in {@link HistoryErrors}.
  */
 @Service
@@ -43,7 +43,7 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 	/** Left of a call's deadline for the answer to travel back after waiting for the totals. */
 	private static final Duration ANSWER_MARGIN = Duration.ofMillis(200);
 
-	private final HistoryRepository repository;
+	private final HistoryStore store;
 
 	private final HistoryStatsCache stats;
 
@@ -53,9 +53,9 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 
 	private final Tracer tracer;
 
-	TransactionGrpcService(HistoryRepository repository, HistoryStatsCache stats, HistoryMetrics metrics,
+	TransactionGrpcService(HistoryStore store, HistoryStatsCache stats, HistoryMetrics metrics,
 			HistoryProperties properties, ObjectProvider<Tracer> tracer) {
-		this.repository = repository;
+		this.store = store;
 		this.stats = stats;
 		this.metrics = metrics;
 		this.queryTimeout = properties.queryTimeout();
@@ -75,7 +75,7 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 			.start();
 		BatchResult result;
 		try (Tracer.SpanInScope scope = this.tracer.withSpan(span)) {
-			result = this.repository.insert(request.getRecordsList());
+			result = this.store.insert(request.getRecordsList());
 		}
 		catch (RuntimeException ex) {
 			if (!(ex instanceof InvalidRecordException)) {
@@ -114,7 +114,7 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 
 	@Override
 	public void getRecord(GetRecordRequest request, StreamObserver<Record> response) {
-		answer(response, this.repository.find(request.getRequestId())
+		answer(response, this.store.find(request.getRequestId())
 			.orElseThrow(() -> new RecordNotFoundException(request.getRequestId())));
 	}
 
@@ -134,7 +134,7 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 				throw new InvalidRecordException(ex.getMessage());
 			}
 		}
-		Page page = this.repository.page((size == 0) ? DEFAULT_PAGE_SIZE : size, after);
+		Page page = this.store.page((size == 0) ? DEFAULT_PAGE_SIZE : size, after);
 		ListRecordsResponse.Builder builder = ListRecordsResponse.newBuilder().addAllRecords(page.records());
 		if (page.next() != null) {
 			builder.setNextPageToken(page.next().encode());
