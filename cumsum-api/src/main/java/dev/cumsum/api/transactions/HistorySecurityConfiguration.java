@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -15,6 +18,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.util.StringUtils;
@@ -30,6 +34,36 @@ import org.springframework.util.StringUtils;
 class HistorySecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(HistorySecurityConfiguration.class);
+
+	/** Servlet URL patterns of the reads: Spring Security's filter runs for these only. */
+	static final List<String> HISTORY_PATHS = List.of("/api/transactions", "/api/transactions/*");
+
+	/**
+	 * Registers Spring Security's filter for the history paths only (Boot maps it to every path):
+	 * {@code POST /api} never passes through it, so it costs the API nothing (no firewall, no
+	 * matching) and its traces keep the HTTP server span as the current one.
+	 */
+	@Bean
+	static BeanPostProcessor historyOnlySecurityFilter() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String name) {
+				if (bean instanceof DelegatingFilterProxyRegistrationBean registration
+						&& "securityFilterChainRegistration".equals(name)) {
+					registration.setUrlPatterns(HISTORY_PATHS);
+				}
+				return bean;
+			}
+
+		};
+	}
+
+	/** The token check is too small to be worth spans of its own inside every history read's trace. */
+	@Bean
+	SecurityObservationSettings noSecurityObservations() {
+		return SecurityObservationSettings.noObservations();
+	}
 
 	@Bean
 	HistoryTokenAuthenticationProvider historyTokenAuthenticationProvider(HistoryAuthProperties properties) {
