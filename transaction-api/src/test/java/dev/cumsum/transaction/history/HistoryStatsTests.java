@@ -74,9 +74,17 @@ class HistoryStatsTests {
 			await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> stats(history) != null);
 			long before = stats(history).getCount();
 			String pod = "pod-large-" + UUID.randomUUID().toString().substring(0, 8);
-			long[] input = LongStream.range(0, ELEMENTS).map((i) -> i * 7919 % 1_000_003).toArray();
+			// decimals as a 1 MiB body gives them: each record is ~5 MB of BSON
+			String[] values = LongStream.range(0, ELEMENTS)
+				.mapToObj((i) -> "1234567.8901234" + (i % 10))
+				.toArray(String[]::new);
 			for (int i = 0; i < RECORDS; i++) {
-				Record record = TestRecords.record(pod + "-" + i, Instant.now(), pod, input);
+				Record record = TestRecords.record(pod + "-" + i, Instant.now(), pod)
+					.toBuilder()
+					.setInput(TestRecords.decimals(values))
+					.setOutput(TestRecords.decimals(values))
+					.setLength(ELEMENTS)
+					.build();
 				assertThat(history.withDeadlineAfter(60, TimeUnit.SECONDS)
 					.recordBatch(RecordBatchRequest.newBuilder().addRecords(record).build())
 					.getInserted()).isEqualTo(1);
