@@ -167,7 +167,7 @@ common=(POD_NAMESPACE=check-images LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs MANAGEM
 start transaction-api POD_NAME=transaction-api-0 TRANSACTION_RETENTION=7d "${common[@]}" \
   -- --transaction.embedded.data-dir=/tmp/data
 start cumsum-api POD_NAME=cumsum-api-0 CUMSUM_DELIVERY_MODE=strict TRANSACTION_API_TARGET=static://localhost:9090 \
-  "${common[@]}" --
+  CUMSUM_HISTORY_TOKEN=check-images-token "${common[@]}" --
 
 started=$(date +%s%N)
 deadline=$((SECONDS + 120))
@@ -187,7 +187,7 @@ code=${body##*$'\n'}; body=${body%$'\n'*}
 [[ $body == *'"data":[1,3,6]'* ]] || fail "POST /api answered $body, expected data [1,3,6]"
 id=$(sed -n 's/.*"request_id":"\([^"]*\)".*/\1/p' <<<"$body")
 [ -n "$id" ] || fail "no request_id in $body"
-record=$(in_net curl -fsS -m 10 "http://127.0.0.1:8080/api/transactions/$id") || { logs; fail "GET /api/transactions/$id"; }
+record=$(in_net curl -fsS -m 10 -H 'Authorization: Bearer check-images-token' "http://127.0.0.1:8080/api/transactions/$id") || { logs; fail "GET /api/transactions/$id"; }
 [[ $record == *"$id"* && $record == *'[1,3,6]'* ]] || fail "stored record does not match: $record"
 step "POST /api -> [1,3,6] (strict: stored by transaction-api, read back as $id)"
 

@@ -45,6 +45,10 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   echo "Build done."
 fi
 
+# Reading the history needs a bearer token: CUMSUM_HISTORY_TOKEN if set, else one generated per run.
+history_token="${CUMSUM_HISTORY_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+export CUMSUM_HISTORY_TOKEN="$history_token"
+
 pids=()
 stopped=""
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -113,7 +117,9 @@ cumsum-autoscale is running (logs in .local/logs, history in .local/data):
 
 Try:
   curl -s -H 'Content-Type: application/json' -d '{"arr":[1,2,3],"mode":"man"}' http://127.0.0.1:8080/api
-  curl -s http://127.0.0.1:8080/api/transactions?limit=5
+  curl -s -H 'Authorization: Bearer $history_token' 'http://127.0.0.1:8080/api/transactions?limit=5'
+
+History token (CUMSUM_HISTORY_TOKEN; set it yourself to keep one across runs): $history_token
 
 Press Ctrl-C to stop.
 MSG

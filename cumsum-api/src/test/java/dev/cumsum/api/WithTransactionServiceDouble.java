@@ -17,8 +17,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "cumsum.delivery.mode=strict", "cumsum.delivery.timeout=500ms",
 				"cumsum.delivery.retry-after=3s", "cumsum.transactions.read-timeout=500ms",
-				"cumsum.pod-name=pod-under-test" })
+				"cumsum.pod-name=pod-under-test", "cumsum.history.token=" + WithTransactionServiceDouble.HISTORY_TOKEN })
 public abstract class WithTransactionServiceDouble {
+
+	/** The credential for reading the history ({@code Authorization: Bearer}). */
+	protected static final String HISTORY_TOKEN = "test-history-token";
 
 	protected static final TransactionServiceDouble transactions = TransactionServiceDouble.start();
 

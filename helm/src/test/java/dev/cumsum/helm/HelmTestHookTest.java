@@ -63,6 +63,11 @@ class HelmTestHookTest {
     assertThat(pod.labels()).containsEntry("app.kubernetes.io/component", "helm-test");
     String url = typed.getSpec().getContainers().getFirst().getEnv().getFirst().getValue();
     assertThat(url).isEqualTo("http://demo-cumsum-api.cumsum.svc:8080");
+    var token = typed.getSpec().getContainers().getFirst().getEnv().get(1);
+    assertThat(token.getName()).isEqualTo("HISTORY_TOKEN");
+    assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("demo-history-token");
+    assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+    assertThat(Chart.renderDefaults().has("Secret", "demo-history-token")).isTrue();
     assertThat(Chart.renderDefaults().has("Service", "demo-cumsum-api")).isTrue();
   }
 
@@ -73,12 +78,19 @@ class HelmTestHookTest {
     List<String> args = (List<String>) (List<?>) Tree.list(pod.body(), "spec.containers").getFirst().get("args");
     String script = args.getFirst();
 
-    assertThat(run(script, "[1,3,6]")).isZero();
-    assertThat(run(script, "[1,2,3]")).isNotZero();
+    assertThat(run(script, "[1,3,6]", true)).isZero();
+    assertThat(run(script, "[1,2,3]", true)).isNotZero();
+    // a history readable without the token fails the test too
+    assertThat(run(script, "[1,3,6]", false)).isNotZero();
   }
 
-  /** Runs the script against a stand-in API whose POST answers `data`; returns the exit code. */
-  private int run(String script, String data) throws Exception {
+  private static final String TOKEN = "history-token-for-the-hook-test";
+
+  /**
+   * Runs the script against a stand-in API whose POST answers `data` and whose history needs the
+   * bearer token when `secured`; returns the exit code.
+   */
+  private int run(String script, String data, boolean secured) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     String id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
     server.createContext("/api", exchange -> {
@@ -88,6 +100,10 @@ class HelmTestHookTest {
       String input = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       if (exchange.getRequestMethod().equals("POST") && path.equals("/api") && input.equals("{\"arr\":[1,2,3]}")) {
         body = "{\"message\":\"success\",\"data\":" + data + ",\"exec_ns\":1200,\"start_time\":1700000000,\"request_id\":\"" + id + "\"}";
+      } else if (exchange.getRequestMethod().equals("GET") && path.equals("/api/transactions/" + id)
+          && secured && !("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        status = 401;
+        body = "{\"status\":401}";
       } else if (exchange.getRequestMethod().equals("GET") && path.equals("/api/transactions/" + id)) {
         body = "{\"request_id\":\"" + id + "\",\"arr\":[1,2,3],\"data\":" + data + "}";
       } else {
@@ -104,6 +120,7 @@ class HelmTestHookTest {
     try {
       ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", script).redirectErrorStream(true);
       builder.environment().put("API_URL", "http://127.0.0.1:" + server.getAddress().getPort());
+      builder.environment().put("HISTORY_TOKEN", TOKEN);
       Process process = builder.start();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       System.out.println(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));

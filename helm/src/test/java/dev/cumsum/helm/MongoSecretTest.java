@@ -65,7 +65,7 @@ class MongoSecretTest {
   @Test
   void anExistingSecretReplacesTheGeneratedOne() {
     var rendered = Chart.render(null, Map.of("mongodb.auth.existingSecret", "my-mongo"));
-    assertThat(rendered.ofKind("Secret")).isEmpty();
+    assertThat(rendered.has("Secret", "demo-mongodb")).isFalse();
     assertThat(Chart.Tree.string(rendered.get("StatefulSet", "demo-mongodb").body(), "spec.template.spec.containers"))
         .contains("name=my-mongo");
   }

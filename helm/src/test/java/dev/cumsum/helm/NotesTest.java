@@ -35,6 +35,8 @@ class NotesTest {
     String notes = notes(null);
     assertThat(notes)
         .contains("kubectl -n cumsum port-forward svc/demo-cumsum-api 8080:8080")
+        .contains("kubectl -n cumsum get secret demo-history-token -o jsonpath='{.data.token}' | base64 -d")
+        .contains("curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/transactions/stats")
         .contains("kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80")
         .contains("kubectl -n cumsum get hpa demo-cumsum-api --watch")
         .contains("/apis/custom.metrics.k8s.io/v1beta1/namespaces/cumsum/pods/*/transaction_records_per_second")

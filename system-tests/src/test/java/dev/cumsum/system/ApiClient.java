@@ -20,6 +20,9 @@ final class ApiClient {
 		.enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
 		.build();
 
+	/** The history read token every cumsum-api process of these tests gets (cumsum.history.token). */
+	static final String HISTORY_TOKEN = "system-test-history-token";
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final String base;
@@ -39,9 +42,18 @@ final class ApiClient {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/** GET with the history token. */
 	HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(10)).build(),
-				HttpResponse.BodyHandlers.ofString());
+		return getWith(path, "Authorization", "Bearer " + HISTORY_TOKEN);
+	}
+
+	/** GET with exactly these headers (none: no credential). */
+	HttpResponse<String> getWith(String path, String... headers) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(10));
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	static JsonNode json(HttpResponse<String> response) {

@@ -72,6 +72,24 @@ class EndToEndTests {
 	}
 
 	@Test
+	void readingTheHistoryNeedsTheTokenPostingDoesNot() throws Exception {
+		HttpResponse<String> posted = client.post("{\"arr\":[2,2]}", "e2e-token-1");
+		assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+		for (String path : java.util.List.of("/api/transactions/e2e-token-1", "/api/transactions?limit=1",
+				"/api/transactions/stats")) {
+			HttpResponse<String> none = client.getWith(path);
+			assertThat(none.statusCode()).as(path).isEqualTo(401);
+			assertThat(none.headers().firstValue("WWW-Authenticate")).as(path).hasValue("Bearer realm=\"cumsum-history\"");
+			assertThat(none.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
+					(type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(client.getWith(path, "Authorization", "Bearer wrong").statusCode()).as(path).isEqualTo(401);
+			assertThat(client.get(path).statusCode()).as(path).isEqualTo(200);
+		}
+		assertThat(ApiClient.json(client.get("/api/transactions/e2e-token-1")).get("output").toString())
+			.isEqualTo("[2,4]");
+	}
+
+	@Test
 	void clientRequestIdIsTheIdempotencyKey() throws Exception {
 		String id = "e2e-idempotent-1";
 		for (int i = 0; i < 3; i++) {

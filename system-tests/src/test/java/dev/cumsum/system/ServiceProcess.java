@@ -41,7 +41,7 @@ final class ServiceProcess extends dev.cumsum.testsupport.ServiceProcess {
 		List<String> args = new ArrayList<>(List.of("--server.port=" + port,
 				"--management.server.port=" + managementPort, "--cumsum.delivery.mode=" + deliveryMode,
 				"--spring.grpc.client.channel.transactions.target=static://127.0.0.1:" + transactionGrpcPort,
-				"--cumsum.pod-name=system-test"));
+				"--cumsum.pod-name=system-test", "--cumsum.history.token=" + ApiClient.HISTORY_TOKEN));
 		args.addAll(List.of(extra));
 		return new ServiceProcess("cumsum-api", managementPort, jvmOptions, args);
 	}

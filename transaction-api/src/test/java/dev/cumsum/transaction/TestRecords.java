@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.cumsum.transaction.v1.DecimalList;
 import dev.cumsum.transaction.v1.Int64List;
@@ -35,6 +36,11 @@ public final class TestRecords {
 			.setPod(pod)
 			.setTraceId("4bf92f3577b34da6a3ce929d0e0e4736")
 			.build();
+	}
+
+	/** The record with an input digest (any bytes: transaction-api only compares them). */
+	public static Record withDigest(Record record, String digest) {
+		return record.toBuilder().setInputDigest(ByteString.copyFromUtf8(digest)).build();
 	}
 
 	public static Timestamp timestamp(Instant instant) {

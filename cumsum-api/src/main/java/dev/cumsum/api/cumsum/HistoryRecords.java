@@ -1,8 +1,12 @@
 package dev.cumsum.api.cumsum;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.cumsum.api.cumsum.NumberArray.Decimals;
 import dev.cumsum.api.cumsum.NumberArray.Longs;
@@ -31,6 +35,7 @@ final class HistoryRecords {
 			.setComputeNs(computeNs)
 			.setPod(pod)
 			.setTraceId(traceId)
+			.setInputDigest(ByteString.copyFrom(inputDigest(mode, input)))
 			.build();
 	}
 
@@ -51,6 +56,100 @@ final class HistoryRecords {
 				yield Values.newBuilder().setDecimals(list).build();
 			}
 		};
+	}
+
+	/**
+	 * What makes two requests with one id "the same request": SHA-256 over the UTF-8 bytes of the
+	 * mode label ({@code man} or {@code np}) and then every input number in its exact stored text
+	 * ({@link Long#toString(long)} for an int64 list, {@link BigDecimal#toString()} for a decimal
+	 * list), each followed by a line feed. So {@code man\n1\n2\n3\n} for {@code [1,2,3]} in mode
+	 * {@code man}; {@code [1.0]} and {@code [1]} differ, as their stored values do. Documented in
+	 * README ("Idempotency"); transaction-api only compares the bytes.
+	 */
+	static byte[] inputDigest(Mode mode, NumberArray input) {
+		MessageDigest sha256;
+		try {
+			sha256 = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every JDK has SHA-256", ex);
+		}
+		Lines lines = new Lines(sha256);
+		lines.add(mode.label());
+		switch (input) {
+			case Longs longs -> {
+				for (long value : longs.values()) {
+					lines.add(value);
+				}
+			}
+			case Decimals decimals -> {
+				for (BigDecimal value : decimals.values()) {
+					lines.add(value.toString());
+				}
+			}
+		}
+		return lines.digest();
+	}
+
+	/** Feeds lines to the digest through one small buffer (no per-value byte arrays for integers). */
+	private static final class Lines {
+
+		private final MessageDigest digest;
+
+		private final byte[] buffer = new byte[8192];
+
+		private int used;
+
+		Lines(MessageDigest digest) {
+			this.digest = digest;
+		}
+
+		void add(String text) {
+			byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+			flush();
+			this.digest.update(bytes);
+			this.digest.update((byte) '\n');
+		}
+
+		void add(long value) {
+			// at most 20 characters and the line feed
+			if (this.used > this.buffer.length - 21) {
+				flush();
+			}
+			if (value == Long.MIN_VALUE) {
+				byte[] text = "-9223372036854775808\n".getBytes(StandardCharsets.US_ASCII);
+				System.arraycopy(text, 0, this.buffer, this.used, text.length);
+				this.used += text.length;
+				return;
+			}
+			if (value < 0) {
+				this.buffer[this.used++] = '-';
+				value = -value;
+			}
+			int start = this.used;
+			do {
+				this.buffer[this.used++] = (byte) ('0' + (value % 10));
+				value /= 10;
+			}
+			while (value != 0);
+			for (int i = start, j = this.used - 1; i < j; i++, j--) {
+				byte swap = this.buffer[i];
+				this.buffer[i] = this.buffer[j];
+				this.buffer[j] = swap;
+			}
+			this.buffer[this.used++] = '\n';
+		}
+
+		private void flush() {
+			this.digest.update(this.buffer, 0, this.used);
+			this.used = 0;
+		}
+
+		byte[] digest() {
+			flush();
+			return this.digest.digest();
+		}
+
 	}
 
 }

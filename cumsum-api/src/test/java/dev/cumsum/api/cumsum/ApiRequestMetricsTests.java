@@ -68,7 +68,7 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 		transactions.behave(Behaviour.NORMAL);
 		// not a POST: not an API request
 		assertThat(TestHttp.get(this.port, "/api").statusCode()).isEqualTo(405);
-		assertThat(TestHttp.get(this.port, "/api/transactions/stats").statusCode()).isEqualTo(200);
+		assertThat(TestHttp.get(this.port, "/api/transactions/stats", "Authorization", "Bearer " + HISTORY_TOKEN).statusCode()).isEqualTo(200);
 
 		Map<String, Double> expected = new HashMap<>(before);
 		expected.merge("man/success", 3.0, Double::sum);

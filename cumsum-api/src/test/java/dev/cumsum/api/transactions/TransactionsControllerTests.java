@@ -13,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
-import static dev.cumsum.api.TestHttp.get;
 import static dev.cumsum.api.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,6 +165,11 @@ class TransactionsControllerTests extends WithTransactionServiceDouble {
 			sleep(200);
 		}
 		assertThat(response.statusCode()).isEqualTo(200);
+	}
+
+	/** GET with the history credential. */
+	private static HttpResponse<String> get(int port, String path) {
+		return TestHttp.get(port, path, "Authorization", "Bearer " + HISTORY_TOKEN);
 	}
 
 	/**

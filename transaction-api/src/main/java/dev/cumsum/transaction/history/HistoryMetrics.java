@@ -21,6 +21,8 @@ class HistoryMetrics {
 
 	private final Counter failed;
 
+	private final Counter conflicts;
+
 	private final DistributionSummary batchSize;
 
 	private final Timer writeSuccess;
@@ -33,6 +35,7 @@ class HistoryMetrics {
 		this.inserted = records(registry, "inserted");
 		this.duplicates = records(registry, "duplicate");
 		this.failed = records(registry, "failed");
+		this.conflicts = records(registry, "conflict");
 		this.batchSize = DistributionSummary.builder("transaction.batch.size")
 			.description("Records per RecordBatch call")
 			.register(registry);
@@ -63,7 +66,8 @@ class HistoryMetrics {
 	void written(BatchResult result, long nanos) {
 		this.inserted.increment(result.inserted());
 		this.duplicates.increment(result.duplicates());
-		this.batchSize.record(result.inserted() + result.duplicates());
+		this.conflicts.increment(result.conflicts().size());
+		this.batchSize.record(result.inserted() + result.duplicates() + result.conflicts().size());
 		this.writeSuccess.record(Duration.ofNanos(nanos));
 	}
 

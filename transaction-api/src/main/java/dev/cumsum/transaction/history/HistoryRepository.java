@@ -2,25 +2,35 @@ package dev.cumsum.transaction.history;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.WriteConcern;
+import com.google.protobuf.ByteString;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.CreateIndexOptions;
+import com.mongodb.client.model.EstimatedDocumentCountOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import dev.cumsum.transaction.v1.Record;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.DocumentCodec;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +42,25 @@ import static dev.cumsum.transaction.history.RecordDocuments.ID;
 import static dev.cumsum.transaction.history.RecordDocuments.POD;
 import static dev.cumsum.transaction.history.RecordDocuments.RECEIVED_AT;
 
-/** The request history collection: idempotent batch inserts, lookups, pages and totals. */
+/**
+ * The request history collection: idempotent batch inserts, lookups, pages and totals. Records
+ * come in and go out as messages; the documents and BSON stay in here (RecordDocuments). Every
+ * operation is bounded on the server: reads by {@code maxTimeMS} ({@code query-timeout}, the totals
+ * by {@code stats-timeout}), index builds by {@code maxTimeMS}, and the insert by the write
+ * concern's {@code wtimeout} ({@code write-timeout}; the sync driver's insertMany takes no
+ * {@code maxTimeMS}); the client's socket timeout (transaction.mongo) bounds them all on a server
+ * that stops answering.
+ */
 @Repository
-class HistoryRepository {
+class HistoryRepository implements HistoryStore {
 
 	private static final Logger log = LoggerFactory.getLogger(HistoryRepository.class);
 
 	private static final int DUPLICATE_KEY = 11000;
+
+	static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+	private static final DocumentCodec DOCUMENT_CODEC = new DocumentCodec();
 
 	static final String TTL_INDEX = "received_at_ttl";
 
@@ -69,17 +91,26 @@ class HistoryRepository {
 	}
 
 	/**
-	 * Stores the documents with one unordered insertMany. Ids already stored are duplicates:
-	 * acknowledged, not stored again. Any other failure propagates, and the whole batch may be
-	 * retried because of the ids.
+	 * Stores the documents with one unordered insertMany. An id already stored is either a retry
+	 * (same {@code input_digest}, or either side has none): a duplicate, acknowledged and not stored
+	 * again; or a reused id with another input: a conflict, reported and not stored. The stored
+	 * record is never changed. Any other failure propagates, and the whole batch may be retried
+	 * because of the ids.
 	 */
-	BatchResult insert(List<Document> documents) {
-		if (documents.isEmpty()) {
-			return new BatchResult(0, 0);
+	@Override
+	public BatchResult insert(List<Record> records) {
+		if (records.isEmpty()) {
+			return new BatchResult(0, 0, List.of());
+		}
+		List<Document> documents = new ArrayList<>(records.size());
+		for (Record record : records) {
+			Document document = RecordDocuments.toDocument(record);
+			checkSize(record, document);
+			documents.add(document);
 		}
 		try {
 			this.writes.insertMany(documents, new InsertManyOptions().ordered(false));
-			return new BatchResult(documents.size(), 0);
+			return new BatchResult(documents.size(), 0, List.of());
 		}
 		catch (MongoBulkWriteException ex) {
 			List<BulkWriteError> errors = ex.getWriteErrors();
@@ -88,38 +119,87 @@ class HistoryRepository {
 			if (!onlyDuplicates) {
 				throw ex;
 			}
-			return new BatchResult(documents.size() - errors.size(), errors.size());
+			List<Document> rejected = errors.stream().map((error) -> documents.get(error.getIndex())).toList();
+			List<String> conflicts = conflicts(rejected);
+			return new BatchResult(documents.size() - errors.size(), errors.size() - conflicts.size(), conflicts);
 		}
 	}
 
-	Document find(String requestId) {
-		return collection().find(Filters.eq(ID, requestId)).first();
+	/**
+	 * Rejects, before anything is written, a record MongoDB could not store: otherwise the
+	 * unordered insert would store part of the batch and every retry would fail the same way.
+	 */
+	private static void checkSize(Record record, Document document) {
+		// BSON adds at most ~20 bytes per array element over the protobuf encoding
+		long bound = record.getSerializedSize() + 40L * record.getLength() + 1024;
+		if (bound > MAX_DOCUMENT_BYTES
+				&& new RawBsonDocument(document, DOCUMENT_CODEC).getByteBuffer().remaining() > MAX_DOCUMENT_BYTES) {
+			throw new HistoryErrors.InvalidRecordException(
+					"record " + record.getRequestId() + " exceeds MongoDB's 16 MiB document limit");
+		}
+	}
+
+	/** The ids among {@code rejected} (duplicate keys) whose stored record has another input digest. */
+	private List<String> conflicts(List<Document> rejected) {
+		List<Object> ids = rejected.stream().map((document) -> document.get(ID)).distinct().toList();
+		Map<Object, ByteString> stored = new HashMap<>();
+		for (Document document : read(collection().find(Filters.in(ID, ids))
+			.projection(Projections.include(RecordDocuments.INPUT_DIGEST)))) {
+			stored.put(document.get(ID), RecordDocuments.inputDigest(document));
+		}
+		List<String> conflicts = new ArrayList<>();
+		for (Document document : rejected) {
+			ByteString mine = RecordDocuments.inputDigest(document);
+			ByteString theirs = stored.getOrDefault(document.get(ID), ByteString.EMPTY);
+			// no digest on either side (a record stored before digests, an older client): a retry
+			if (!mine.isEmpty() && !theirs.isEmpty() && !mine.equals(theirs)) {
+				conflicts.add(document.getString(ID));
+			}
+		}
+		return conflicts;
+	}
+
+	@Override
+	public Optional<Record> find(String requestId) {
+		return Optional.ofNullable(read(collection().find(Filters.eq(ID, requestId))).first())
+			.map(RecordDocuments::toRecord);
+	}
+
+	private <T> FindIterable<T> read(FindIterable<T> find) {
+		return find.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/** Newest first, without the value arrays (a page must stay small whatever the inputs were). */
-	Page page(int size, PageToken after) {
+	@Override
+	public Page page(int size, PageToken after) {
 		Bson filter = (after != null) ? Filters.or(Filters.lt(RECEIVED_AT, new Date(after.receivedAtMillis())),
 				Filters.and(Filters.eq(RECEIVED_AT, new Date(after.receivedAtMillis())),
 						Filters.lt(ID, after.requestId())))
 				: Filters.empty();
-		List<Document> found = collection().find(filter)
-			.projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
+		List<Document> found = read(collection().find(filter)).projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
 			.sort(NEWEST_FIRST)
 			.limit(size + 1)
 			.into(new ArrayList<>());
-		if (found.size() <= size) {
-			return new Page(found, null);
+		PageToken next = null;
+		if (found.size() > size) {
+			found = found.subList(0, size);
+			next = PageToken.after(found.getLast().getDate(RECEIVED_AT), found.getLast().getString(ID));
 		}
-		List<Document> records = found.subList(0, size);
-		Document last = records.getLast();
-		return new Page(records, PageToken.after(last.getDate(RECEIVED_AT), last.getString(ID)));
+		return new Page(found.stream().map(RecordDocuments::toRecord).toList(), next);
 	}
 
-	HistoryStats stats() {
+	/**
+	 * Totals over the whole collection: a full scan on MongoDB without a covering plan and always on
+	 * mongo-java-server, so callers read them through {@link HistoryStatsCache}, never per call.
+	 */
+	@Override
+	public HistoryStats stats() {
 		MongoCollection<Document> collection = collection();
+		long maxTime = this.properties.statsTimeout().toMillis();
 		Map<String, Long> byPod = new TreeMap<>();
 		long count = 0;
-		for (Document group : collection.aggregate(List.of(Aggregates.group("$" + POD, Accumulators.sum("n", 1))))) {
+		for (Document group : collection.aggregate(List.of(Aggregates.group("$" + POD, Accumulators.sum("n", 1))))
+			.maxTime(maxTime, TimeUnit.MILLISECONDS)) {
 			long n = group.get("n", Number.class).longValue();
 			byPod.put(String.valueOf(group.get(ID)), n);
 			count += n;
@@ -127,42 +207,59 @@ class HistoryRepository {
 		if (count == 0) {
 			return new HistoryStats(0, null, null, byPod);
 		}
-		return new HistoryStats(count, receivedAt(collection, Sorts.ascending(RECEIVED_AT)),
-				receivedAt(collection, Sorts.descending(RECEIVED_AT)), byPod);
+		return new HistoryStats(count, receivedAt(collection, Sorts.ascending(RECEIVED_AT), maxTime),
+				receivedAt(collection, Sorts.descending(RECEIVED_AT), maxTime), byPod);
 	}
 
-	private static Date receivedAt(MongoCollection<Document> collection, Bson sort) {
-		Document first = collection.find().sort(sort).projection(Projections.include(RECEIVED_AT)).first();
+	private static Date receivedAt(MongoCollection<Document> collection, Bson sort, long maxTime) {
+		Document first = collection.find()
+			.sort(sort)
+			.projection(Projections.include(RECEIVED_AT))
+			.maxTime(maxTime, TimeUnit.MILLISECONDS)
+			.first();
 		return (first != null) ? first.getDate(RECEIVED_AT) : null;
 	}
 
-	long estimatedCount() {
-		return collection().estimatedDocumentCount();
+	@Override
+	public long estimatedCount() {
+		return collection().estimatedDocumentCount(new EstimatedDocumentCountOptions()
+			.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS));
 	}
 
 	/** Indexes for paging, per-pod queries and retention; safe to run on every start. */
-	void ensureIndexes() {
+	@Override
+	public void ensureIndexes() {
 		MongoCollection<Document> collection = collection();
-		collection.createIndex(Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
-				new IndexOptions().name("received_at_id"));
-		collection.createIndex(Indexes.compoundIndex(Indexes.ascending(POD), Indexes.descending(RECEIVED_AT)),
-				new IndexOptions().name("pod_received_at"));
+		// index builds on a large collection take longer than a query: the startup budget bounds them
+		long maxTime = this.properties.statsTimeout().toMillis();
+		CreateIndexOptions bounded = new CreateIndexOptions().maxTime(maxTime, TimeUnit.MILLISECONDS);
+		createIndex(collection, Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
+				new IndexOptions().name("received_at_id"), bounded);
+		createIndex(collection, Indexes.compoundIndex(Indexes.ascending(POD), Indexes.descending(RECEIVED_AT)),
+				new IndexOptions().name("pod_received_at"), bounded);
 		long ttlSeconds = this.properties.retention().toSeconds();
 		try {
-			collection.createIndex(Indexes.ascending(RECEIVED_AT),
-					new IndexOptions().name(TTL_INDEX).expireAfter(ttlSeconds, TimeUnit.SECONDS));
+			createIndex(collection, Indexes.ascending(RECEIVED_AT),
+					new IndexOptions().name(TTL_INDEX).expireAfter(ttlSeconds, TimeUnit.SECONDS), bounded);
 		}
 		catch (MongoCommandException ex) {
 			// retention changed since the index was created: update it in place
 			log.info("Updating retention of {} to {}s", TTL_INDEX, ttlSeconds);
 			this.mongo.getDb()
-				.runCommand(new Document("collMod", this.properties.collection()).append("index",
-						new Document("name", TTL_INDEX).append("expireAfterSeconds", ttlSeconds)));
+				.runCommand(new Document("collMod", this.properties.collection())
+					.append("index", new Document("name", TTL_INDEX).append("expireAfterSeconds", ttlSeconds))
+					.append("maxTimeMS", maxTime));
 		}
 	}
 
+	private static void createIndex(MongoCollection<Document> collection, Bson keys, IndexOptions index,
+			CreateIndexOptions options) {
+		collection.createIndexes(List.of(new IndexModel(keys, index)), options);
+	}
+
 	List<Document> indexes() {
-		return collection().listIndexes().into(new ArrayList<>());
+		return collection().listIndexes().maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.into(new ArrayList<>());
 	}
 
 }

@@ -23,16 +23,20 @@ class HistoryStartup implements ApplicationRunner {
 
 	private static final Logger log = LoggerFactory.getLogger(HistoryStartup.class);
 
-	private final HistoryRepository repository;
+	private final HistoryStore store;
 
 	private final HistoryProperties properties;
 
 	private final HistoryMetrics metrics;
 
-	HistoryStartup(HistoryRepository repository, HistoryProperties properties, HistoryMetrics metrics) {
-		this.repository = repository;
+	private final HistoryStatsCache stats;
+
+	HistoryStartup(HistoryStore store, HistoryProperties properties, HistoryMetrics metrics,
+			HistoryStatsCache stats) {
+		this.store = store;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.stats = stats;
 	}
 
 	@Override
@@ -40,8 +44,9 @@ class HistoryStartup implements ApplicationRunner {
 		Instant deadline = Instant.now().plus(this.properties.startupTimeout());
 		while (true) {
 			try {
-				this.repository.ensureIndexes();
+				this.store.ensureIndexes();
 				refreshHistoryCount();
+				this.stats.warmUp();
 				return;
 			}
 			catch (MongoSecurityException ex) {
@@ -65,7 +70,7 @@ class HistoryStartup implements ApplicationRunner {
 	@Scheduled(fixedDelayString = "${transaction.store.count-refresh:15s}", initialDelayString = "15s")
 	void refreshHistoryCount() {
 		try {
-			this.metrics.historyRecords(this.repository.estimatedCount());
+			this.metrics.historyRecords(this.store.estimatedCount());
 		}
 		catch (RuntimeException ex) {
 			log.debug("History count not refreshed: {}", ex.toString());

@@ -2,8 +2,8 @@ package dev.cumsum.transaction.history;
 
 import java.util.List;
 
-import org.bson.Document;
+import dev.cumsum.transaction.v1.Record;
 
-/** One page of records, newest first; {@code next} is null on the last page. */
-record Page(List<Document> records, PageToken next) {
+/** One page of records (values omitted), newest first; {@code next} is null on the last page. */
+record Page(List<Record> records, PageToken next) {
 }

@@ -4,18 +4,22 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.cumsum.transaction.v1.DecimalList;
 import dev.cumsum.transaction.v1.Int64List;
 import dev.cumsum.transaction.v1.Record;
 import dev.cumsum.transaction.v1.Values;
 import org.bson.Document;
+import org.bson.types.Binary;
 
 /**
  * Maps records to the stored document and back. The schema (documented in README):
  * {@code _id} request id, {@code received_at} date (milliseconds), {@code mode}, {@code input} and
  * {@code output} as arrays of int64 when every value fits, otherwise arrays of exact decimal
- * strings, {@code length}, {@code compute_ns}, {@code pod}, {@code trace_id}.
+ * strings, {@code length}, {@code compute_ns}, {@code pod}, {@code trace_id}, and
+ * {@code input_digest} (binary, absent when the client sent none, as in records stored before it
+ * existed).
  */
 final class RecordDocuments {
 
@@ -24,12 +28,14 @@ final class RecordDocuments {
 	static final String POD = "pod";
 	static final String INPUT = "input";
 	static final String OUTPUT = "output";
+	static final String INPUT_DIGEST = "input_digest";
 
 	private RecordDocuments() {
 	}
 
 	static Document toDocument(Record record) {
-		return new Document(ID, record.getRequestId()).append(RECEIVED_AT, toDate(record.getReceivedAt()))
+		Document document = new Document(ID, record.getRequestId())
+			.append(RECEIVED_AT, toDate(record.getReceivedAt()))
 			.append("mode", record.getMode())
 			.append(INPUT, toList(record.getInput()))
 			.append(OUTPUT, toList(record.getOutput()))
@@ -37,6 +43,16 @@ final class RecordDocuments {
 			.append("compute_ns", record.getComputeNs())
 			.append(POD, record.getPod())
 			.append("trace_id", record.getTraceId());
+		if (!record.getInputDigest().isEmpty()) {
+			document.append(INPUT_DIGEST, new Binary(record.getInputDigest().toByteArray()));
+		}
+		return document;
+	}
+
+	/** The stored digest, or an empty one for a record stored without. */
+	static ByteString inputDigest(Document doc) {
+		Object digest = doc.get(INPUT_DIGEST);
+		return (digest instanceof Binary binary) ? ByteString.copyFrom(binary.getData()) : ByteString.EMPTY;
 	}
 
 	static Record toRecord(Document doc) {
@@ -47,7 +63,8 @@ final class RecordDocuments {
 			.setLength(doc.get("length", Number.class).intValue())
 			.setComputeNs(doc.get("compute_ns", Number.class).longValue())
 			.setPod(doc.get(POD, ""))
-			.setTraceId(doc.get("trace_id", ""));
+			.setTraceId(doc.get("trace_id", ""))
+			.setInputDigest(inputDigest(doc));
 		if (doc.containsKey(INPUT)) {
 			record.setInput(toValues(doc.getList(INPUT, Object.class)));
 		}

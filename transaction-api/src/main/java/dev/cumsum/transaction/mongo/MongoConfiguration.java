@@ -15,13 +15,16 @@ class MongoConfiguration {
 		return (settings) -> settings
 			.applyToClusterSettings((cluster) -> cluster.serverSelectionTimeout(
 					properties.serverSelectionTimeout().toMillis(), TimeUnit.MILLISECONDS))
-			.applyToSocketSettings((socket) -> socket.connectTimeout(properties.connectTimeout().toMillis(),
+			.applyToSocketSettings((socket) -> socket
+				.connectTimeout(properties.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+				.readTimeout(properties.socketTimeout().toMillis(), TimeUnit.MILLISECONDS))
+			.applyToConnectionPoolSettings((pool) -> pool.maxWaitTime(properties.poolWaitTimeout().toMillis(),
 					TimeUnit.MILLISECONDS));
 	}
 
 	@Bean
-	MongoPingHealthIndicator mongoHealthIndicator(MongoTemplate mongo) {
-		return new MongoPingHealthIndicator(mongo);
+	MongoPingHealthIndicator mongoHealthIndicator(MongoTemplate mongo, MongoClientProperties properties) {
+		return new MongoPingHealthIndicator(mongo, properties.pingTimeout());
 	}
 
 }

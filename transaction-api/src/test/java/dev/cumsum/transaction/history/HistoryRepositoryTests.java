@@ -114,7 +114,8 @@ class HistoryRepositoryTests {
 
 	private HistoryRepository repository(Duration retention) {
 		return new HistoryRepository(this.template, new HistoryProperties(this.collection, retention, "majority", true,
-				Duration.ofSeconds(5), Duration.ofSeconds(10)));
+				Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+				Duration.ofSeconds(10)));
 	}
 
 	private long stored() {
@@ -125,11 +126,11 @@ class HistoryRepositoryTests {
 		return client.getDatabase(database).getCollection(this.collection).countDocuments(Filters.eq("_id", id));
 	}
 
-	private static Document doc(String id) {
-		return RecordDocuments.toDocument(TestRecords.record(id, Instant.now(), "pod-a", 1, 2, 3));
+	private static Record doc(String id) {
+		return TestRecords.record(id, Instant.now(), "pod-a", 1, 2, 3);
 	}
 
-	private static List<Document> docs(String... ids) {
+	private static List<Record> docs(String... ids) {
 		return java.util.Arrays.stream(ids).map(HistoryRepositoryTests::doc).toList();
 	}
 
@@ -139,7 +140,7 @@ class HistoryRepositoryTests {
 
 		assertThat(result).isEqualTo(new BatchResult(3, 0));
 		assertThat(stored()).isEqualTo(3);
-		assertThat(this.repository.find("b")).isNotNull().containsEntry("pod", "pod-a");
+		assertThat(this.repository.find("b")).hasValueSatisfying((b) -> assertThat(b.getPod()).isEqualTo("pod-a"));
 	}
 
 	@Test
@@ -179,18 +180,71 @@ class HistoryRepositoryTests {
 		assertThat(List.of("a", "b", "c", "d", "e")).allSatisfy((id) -> assertThat(stored(id)).isEqualTo(1));
 	}
 
+	private static Record doc(String id, String digest, long... input) {
+		return TestRecords.withDigest(TestRecords.record(id, Instant.now(), "pod-a", input), digest);
+	}
+
+	@Test
+	void aReusedIdWithAnotherInputIsAConflictAndTheStoredRecordIsUnchanged() {
+		this.repository.insert(List.of(doc("a", "digest-1", 1, 2), doc("b", "digest-2", 3)));
+		Record storedA = this.repository.find("a").orElseThrow();
+
+		BatchResult result = this.repository
+			.insert(List.of(doc("a", "digest-other", 9, 9), doc("b", "digest-2", 3), doc("c", "digest-3", 4)));
+
+		assertThat(result).isEqualTo(new BatchResult(1, 1, List.of("a")));
+		assertThat(this.repository.find("a")).hasValue(storedA);
+		assertThat(storedA.getInput()).isEqualTo(TestRecords.ints(1, 2));
+		assertThat(stored()).isEqualTo(3);
+	}
+
+	@Test
+	void aConflictInsideOneBatchKeepsTheFirstRecord() {
+		BatchResult result = this.repository
+			.insert(List.of(doc("a", "digest-1", 1), doc("a", "digest-1", 1), doc("a", "digest-2", 2)));
+
+		assertThat(result).isEqualTo(new BatchResult(1, 1, List.of("a")));
+		assertThat(this.repository.find("a").orElseThrow().getInput()).isEqualTo(TestRecords.ints(1));
+	}
+
+	@Test
+	void aMissingDigestOnEitherSideCountsAsTheSameRequest() {
+		// stored before digests existed, then retried by a client that sends one; and the reverse
+		this.repository.insert(List.of(doc("old"), doc("new", "digest-1", 1)));
+
+		BatchResult result = this.repository.insert(List.of(doc("old", "digest-2", 5), doc("new")));
+
+		assertThat(result).isEqualTo(new BatchResult(0, 2, List.of()));
+		assertThat(client.getDatabase(database).getCollection(this.collection).find(Filters.eq("_id", "old")).first())
+			.doesNotContainKey(RecordDocuments.INPUT_DIGEST);
+	}
+
+	@Test
+	void theDigestIsStoredAsBinaryAndReadBack() {
+		Record record = TestRecords.withDigest(TestRecords.record("d", Instant.parse("2026-03-01T00:00:00Z"), "p", 1),
+				"some-digest");
+		this.repository.insert(List.of(record));
+
+		BsonDocument raw = client.getDatabase(database)
+			.getCollection(this.collection, BsonDocument.class)
+			.find(Filters.eq("_id", "d"))
+			.first();
+		assertThat(raw.get("input_digest").getBsonType()).isEqualTo(BsonType.BINARY);
+		assertThat(this.repository.find("d")).hasValue(record);
+	}
+
 	@Test
 	void exactValuesRoundTrip() {
 		Instant at = Instant.parse("2026-03-01T12:34:56.789Z");
 		Record limits = TestRecords.int64Limits("limits", at);
 		Record decimals = TestRecords.extremes("decimals", at);
 		Record empty = TestRecords.record("empty", at, "pod-a");
-		this.repository.insert(List.of(RecordDocuments.toDocument(limits), RecordDocuments.toDocument(decimals),
-				RecordDocuments.toDocument(empty)));
+		this.repository.insert(List.of(limits, decimals, empty));
 
-		assertThat(RecordDocuments.toRecord(this.repository.find("limits"))).isEqualTo(limits);
-		assertThat(RecordDocuments.toRecord(this.repository.find("decimals"))).isEqualTo(decimals);
-		assertThat(RecordDocuments.toRecord(this.repository.find("empty"))).isEqualTo(empty);
+		assertThat(this.repository.find("limits")).hasValue(limits);
+		assertThat(this.repository.find("decimals")).hasValue(decimals);
+		assertThat(this.repository.find("empty")).hasValue(empty);
+		assertThat(this.repository.find("absent")).isEmpty();
 
 		// stored as BSON int64 and as exact strings, never as doubles
 		BsonDocument raw = client.getDatabase(database)
@@ -215,15 +269,15 @@ class HistoryRepositoryTests {
 	@Test
 	void pagesNewestFirstWithoutSkippingOrRepeatingAcrossEqualTimes() {
 		Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-		List<Document> documents = new ArrayList<>();
+		List<Record> records = new ArrayList<>();
 		// 23 records on 4 distinct instants: every page boundary falls inside a group of equal times
 		IntStream.range(0, 23)
-			.forEach((i) -> documents.add(RecordDocuments.toDocument(TestRecords
-				.record("r%02d".formatted((i * 7) % 23), base.minusMillis(1000L * (i % 4)), "pod-" + (i % 2), i))));
-		this.repository.insert(documents);
-		List<Document> expected = documents.stream()
-			.sorted(Comparator.comparing((Document d) -> d.getDate("received_at"))
-				.thenComparing((Document d) -> d.getString("_id"))
+			.forEach((i) -> records.add(TestRecords.record("r%02d".formatted((i * 7) % 23),
+					base.minusMillis(1000L * (i % 4)), "pod-" + (i % 2), i)));
+		this.repository.insert(records);
+		List<Record> expected = records.stream()
+			.sorted(Comparator.comparing((Record r) -> TestRecords.instant(r.getReceivedAt()))
+				.thenComparing(Record::getRequestId)
 				.reversed())
 			.toList();
 
@@ -234,9 +288,12 @@ class HistoryRepositoryTests {
 			Page page = this.repository.page(5, token);
 			pages++;
 			assertThat(page.records()).hasSizeLessThanOrEqualTo(5);
-			assertThat(page.records()).allSatisfy((d) -> assertThat(d).doesNotContainKeys("input", "output")
-				.containsKey("length"));
-			page.records().forEach((d) -> seen.add(d.getString("_id")));
+			assertThat(page.records()).allSatisfy((r) -> {
+				assertThat(r.hasInput()).isFalse();
+				assertThat(r.hasOutput()).isFalse();
+				assertThat(r.getLength()).isEqualTo(1);
+			});
+			page.records().forEach((r) -> seen.add(r.getRequestId()));
 			// the token goes through its wire form, as the gRPC service hands it out
 			token = (page.next() != null) ? PageToken.decode(page.next().encode()) : null;
 		}
@@ -244,7 +301,7 @@ class HistoryRepositoryTests {
 
 		assertThat(pages).isEqualTo(5);
 		assertThat(seen).doesNotHaveDuplicates()
-			.containsExactlyElementsOf(expected.stream().map((d) -> d.getString("_id")).toList());
+			.containsExactlyElementsOf(expected.stream().map(Record::getRequestId).toList());
 	}
 
 	@Test
@@ -271,11 +328,9 @@ class HistoryRepositoryTests {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 		Instant first = now.minus(Duration.ofHours(2));
 		Instant last = now.plus(Duration.ofMinutes(5));
-		this.repository.insert(List.of(RecordDocuments.toDocument(TestRecords.record("1", now, "pod-a", 1)),
-				RecordDocuments.toDocument(TestRecords.record("2", last, "pod-b", 1)),
-				RecordDocuments.toDocument(TestRecords.record("3", now, "pod-a", 1)),
-				RecordDocuments.toDocument(TestRecords.record("4", first, "pod-a", 1)),
-				RecordDocuments.toDocument(TestRecords.record("5", now, "pod-b", 1))));
+		this.repository.insert(List.of(TestRecords.record("1", now, "pod-a", 1), TestRecords.record("2", last, "pod-b", 1),
+				TestRecords.record("3", now, "pod-a", 1), TestRecords.record("4", first, "pod-a", 1),
+				TestRecords.record("5", now, "pod-b", 1)));
 
 		HistoryStats stats = this.repository.stats();
 		assertThat(stats.count()).isEqualTo(5);

@@ -134,6 +134,35 @@ class TransactionGrpcServiceTests {
 	}
 
 	@Test
+	void aReusedRequestIdWithAnotherInputIsReportedAsConflictAndNotStored() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		Record original = TestRecords.withDigest(record(this.prefix + "reused", now, "pod-c", 1, 2, 3), "input-1");
+		Record retry = TestRecords.withDigest(record(this.prefix + "reused", now.plusMillis(5), "pod-c", 1, 2, 3),
+				"input-1");
+		Record other = TestRecords.withDigest(record(this.prefix + "reused", now.plusMillis(9), "pod-c", 4, 5),
+				"input-2");
+		Record fresh = TestRecords.withDigest(record(this.prefix + "fresh", now, "pod-c", 7), "input-3");
+		double conflictsBefore = recordsTotal("conflict");
+
+		RecordBatchResponse first = recordBatch(original);
+		RecordBatchResponse same = recordBatch(retry);
+		RecordBatchResponse reused = recordBatch(other, fresh);
+
+		assertThat(first.getInserted()).isEqualTo(1);
+		assertThat(first.getConflictingRequestIdsList()).isEmpty();
+		assertThat(same.getInserted()).isZero();
+		assertThat(same.getDuplicates()).isEqualTo(1);
+		assertThat(same.getConflictingRequestIdsList()).isEmpty();
+		assertThat(reused.getInserted()).isEqualTo(1);
+		assertThat(reused.getDuplicates()).isZero();
+		assertThat(reused.getConflictingRequestIdsList()).containsExactly(original.getRequestId());
+		// the first stored version is kept, whole
+		assertThat(this.history.getRecord(GetRecordRequest.newBuilder().setRequestId(original.getRequestId()).build()))
+			.isEqualTo(original);
+		assertThat(recordsTotal("conflict")).isEqualTo(conflictsBefore + 1);
+	}
+
+	@Test
 	void emptyBatchIsAcknowledged() {
 		RecordBatchResponse response = recordBatch();
 
@@ -325,18 +354,19 @@ class TransactionGrpcServiceTests {
 
 	/**
 	 * MongoDB stores at most 16 MiB per document: a larger record is rejected before anything of
-	 * its batch is written, so a retry cannot store half a batch.
+	 * its batch is written, so a retry cannot store half a batch. (A small message can make a large
+	 * document: each int64 element is ~1 byte of protobuf and 16 bytes of BSON.)
 	 */
 	@Test
 	void recordTooLargeForOneDocumentIsRejectedAsInvalidArgumentAndNothingIsStored() {
-		String value = "1" + "0".repeat(999) + "." + "0".repeat(999) + "1";
-		String[] values = java.util.Collections.nCopies(5000, value).toArray(String[]::new);
+		long[] values = new long[600_000];
 		Instant now = Instant.now();
 		Record huge = record(this.prefix + "huge", now, "pod-huge").toBuilder()
-			.setInput(TestRecords.decimals(values))
-			.setOutput(TestRecords.decimals(values))
+			.setInput(TestRecords.ints(values))
+			.setOutput(TestRecords.ints(values))
 			.setLength(values.length)
 			.build();
+		assertThat(huge.getSerializedSize()).isLessThan(17_000_000);
 		Record before = record(this.prefix + "before-huge", now, "pod-huge", 1);
 		Record after = record(this.prefix + "after-huge", now, "pod-huge", 1);
 
@@ -345,7 +375,30 @@ class TransactionGrpcServiceTests {
 				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 				assertThat(ex.getStatus().getDescription()).contains(huge.getRequestId());
 			});
-		for (Record record : List.of(before, huge, after)) {
+		assertNotStored(before, huge, after);
+	}
+
+	/** Over the 17 MB message limit: refused by gRPC before it is buffered (README, "Message and batch sizes"). */
+	@Test
+	void messageOverTheLimitIsRefusedAndNothingIsStored() {
+		String value = "1" + "0".repeat(999) + "." + "0".repeat(999) + "1";
+		String[] values = java.util.Collections.nCopies(5000, value).toArray(String[]::new);
+		Instant now = Instant.now();
+		Record huge = record(this.prefix + "oversized", now, "pod-huge").toBuilder()
+			.setInput(TestRecords.decimals(values))
+			.setOutput(TestRecords.decimals(values))
+			.setLength(values.length)
+			.build();
+		Record before = record(this.prefix + "before-oversized", now, "pod-huge", 1);
+
+		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> recordBatch(before, huge))
+			.extracting((ex) -> ex.getStatus().getCode())
+			.isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+		assertNotStored(before, huge);
+	}
+
+	private void assertNotStored(Record... records) {
+		for (Record record : records) {
 			assertThatExceptionOfType(StatusRuntimeException.class).as(record.getRequestId())
 				.isThrownBy(() -> this.history
 					.getRecord(GetRecordRequest.newBuilder().setRequestId(record.getRequestId()).build()))
