@@ -16,7 +16,7 @@ import org.springframework.util.StringUtils;
  * the URI names none is {@code spring.mongodb.database} defaulted, to {@value #DEFAULT_DATABASE}; an
  * explicit {@code spring.mongodb.database} still overrides the URI, as in Spring Boot. A default in
  * application.yaml would instead always win over the URI, and without one Boot fails on a URI without
- * a path. Local mode names its database in its own connection string (EmbeddedMongoConfiguration).
+ * a path. Local mode names its database in its own connection string (dev.cumsum.transaction.embedded.EmbeddedMongoConfiguration).
  */
 class MongoDatabaseDefault implements EnvironmentPostProcessor {
 

@@ -1,4 +1,4 @@
-package dev.cumsum.transaction.mongo;
+package dev.cumsum.transaction.embedded;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

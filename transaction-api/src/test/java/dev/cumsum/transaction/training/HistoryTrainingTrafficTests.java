@@ -1,4 +1,4 @@
-package dev.cumsum.transaction.history;
+package dev.cumsum.transaction.training;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
