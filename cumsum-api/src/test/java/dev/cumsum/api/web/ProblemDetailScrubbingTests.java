@@ -26,7 +26,7 @@ class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 	@ValueSource(strings = { "/api/transactions/some-id", "/api/transactions", "/api/transactions/stats" })
 	void aFailingHistoryReadIs503WithoutDownstreamText(String path) {
 		transactions.behave(Behaviour.UNAVAILABLE);
-		HttpResponse<String> response = TestHttp.get(this.port, path);
+		HttpResponse<String> response = authorized(path);
 
 		JsonNode problem = assertClean(response, 503);
 		assertThat(problem.get("detail").asString()).isEqualTo("transaction-api unavailable");
@@ -35,7 +35,7 @@ class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 	@Test
 	void aRejectedHistoryReadKeepsOnlyItsOwnWords() {
 		transactions.failWith(Status.Code.INVALID_ARGUMENT);
-		JsonNode problem = assertClean(TestHttp.get(this.port, "/api/transactions?after=abc"), 400);
+		JsonNode problem = assertClean(authorized("/api/transactions?after=abc"), 400);
 		assertThat(problem.get("detail").asString()).isEqualTo("test double fails");
 	}
 
@@ -64,9 +64,9 @@ class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 
 	@Test
 	void validPercentEncodingStillWorks() {
-		assertThat(TestHttp.get(this.port, "/api/transactions?limit=%32").statusCode()).isEqualTo(200);
+		assertThat(authorized("/api/transactions?limit=%32").statusCode()).isEqualTo(200);
 		// valid UTF-8 reaches transaction-api, which rejects the cursor itself
-		HttpResponse<String> cursor = TestHttp.get(this.port, "/api/transactions?after=%C3%A9");
+		HttpResponse<String> cursor = authorized("/api/transactions?after=%C3%A9");
 		assertThat(cursor.statusCode()).isEqualTo(400);
 		assertThat(TestHttp.json(cursor).get("detail").asString()).isEqualTo("bad page_token");
 	}
@@ -92,6 +92,11 @@ class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 		assertThat(response.body()).doesNotContain("127.0.0.1", "remote_addr", "localhost", "Mongo", "Exception",
 				"io exception");
 		return TestHttp.json(response);
+	}
+
+	/** A history read with the credential: these tests are about what a failing read says. */
+	private HttpResponse<String> authorized(String path) {
+		return TestHttp.get(this.port, path, "Authorization", "Bearer " + HISTORY_TOKEN);
 	}
 
 }
