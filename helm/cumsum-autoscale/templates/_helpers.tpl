@@ -8,18 +8,60 @@
 {{- printf "%s-%s" (include "cumsum.fullname" (index . 0)) (index . 1) -}}
 {{- end -}}
 
-{{/* Per-component facts shared by the generic templates (autoscaling, monitoring, PDBs); the
-metric names come from the metrics contract (metrics.contract). */}}
+{{/* Per-component facts shared by the generic templates (the Deployments and Services in
+_deployment.tpl, autoscaling, monitoring, PDBs). The metric names come from the metrics contract
+(metrics.contract). The ports are each service's own (src/main/resources/application.yaml:
+server.port, management.server.port, spring.grpc.server.port); ChartConsistencyTest checks them
+against those files. ports[0] is the service's API port; appProtocol goes to the Service only;
+headlessPorts get a second, headless Service. env names the template with the service's own
+variables (the shared ones are cumsum.commonEnv); comments are rendered as YAML comments. */}}
 {{- define "cumsum.components" -}}
 {{- $contract := .Values.metrics.contract -}}
 cumsumApi:
   name: cumsum-api
   metric: {{ $contract.cumsumApi.metric }}
   counter: {{ $contract.cumsumApi.counter }}
+  ports:
+    - {name: http, port: 8080}
+    - {name: management, port: 8081}
+  env: cumsum.cumsumApi.env
+  comments:
+    preStop: |-
+      # Endpoints and load balancers need a moment to drop the pod; Spring's graceful shutdown
+      # then drains in-flight requests and the async buffer.
+    volumes: |-
+      # The JVM needs a writable /tmp; the root filesystem is read-only.
+    metricsLabel: |-
+      # Selected by the ServiceMonitor.
 transactionApi:
   name: transaction-api
   metric: {{ $contract.transactionApi.metric }}
   counter: {{ $contract.transactionApi.counter }}
+  ports:
+    - {name: grpc, port: 9090, appProtocol: kubernetes.io/h2c}
+    - {name: management, port: 9091}
+  headlessPorts: [grpc]
+  env: cumsum.transactionApi.env
+  comments:
+    probes: |-
+      # Actuator's probe groups on the management port, as for cumsum-api. Readiness includes MongoDB
+      # and is DOWN until startup has reached it; the gRPC health service on 9090 (kept for clients)
+      # answered SERVING for seconds after the port opened while MongoDB was unreachable.
+      # Liveness never depends on MongoDB: a restart would not bring it back.
+    headless: |-
+      # Headless: DNS returns every ready pod, so cumsum-api's gRPC client balances per call, not per connection.
+{{- end -}}
+
+{{/* A component's port by name, from cumsum.components. Call with (list $ "cumsumApi" "http"). */}}
+{{- define "cumsum.port" -}}
+{{- $c := index (include "cumsum.components" (index . 0) | fromYaml) (index . 1) -}}
+{{- $port := "" -}}
+{{- range $c.ports -}}
+{{- if eq .name (index $ 2) -}}
+{{- $port = .port -}}
+{{- end -}}
+{{- end -}}
+{{- required (printf "cumsum.components: %s has no port %s" (index . 1) (index . 2)) $port -}}
 {{- end -}}
 
 {{/* Selector labels. Call with (list $ "cumsum-api"). */}}

@@ -9,6 +9,6 @@ chart's own cumsum-api Service. */}}
 {{- $g := $l.gateway -}}
 {{- printf "http://%s.%s.svc.%s%s" $g.service $g.namespace .Values.clusterDomain (ternary "" (printf ":%v" $g.port) (eq (int $g.port) 80)) -}}
 {{- else -}}
-{{- printf "http://%s.%s.svc.%s:8080" (include "cumsum.name" (list . "cumsum-api")) .Release.Namespace .Values.clusterDomain -}}
+{{- printf "http://%s.%s.svc.%s:%s" (include "cumsum.name" (list . "cumsum-api")) .Release.Namespace .Values.clusterDomain (include "cumsum.port" (list . "cumsumApi" "http")) -}}
 {{- end -}}
 {{- end -}}

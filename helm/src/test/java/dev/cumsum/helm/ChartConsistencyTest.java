@@ -6,6 +6,7 @@ import dev.cumsum.helm.Chart.Manifest;
 import dev.cumsum.helm.Chart.Rendered;
 import dev.cumsum.helm.Chart.Tree;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -138,6 +139,71 @@ class ChartConsistencyTest {
     }
   }
 
+  /**
+   * A port is defined once, by the service (its src/main/resources/application.yaml); the chart's
+   * containerPorts, Service and headless Service ports, probe ports, gRPC target and HTTPRoute
+   * backend must be those numbers. Port name -> the Spring property that sets it.
+   */
+  @Test
+  void portsAreTheOnesEachServiceDefinesInItsApplicationYaml() throws IOException {
+    Map<String, Map<String, String>> properties = Map.of(
+        "cumsum-api", Map.of("http", "server.port", "management", "management.server.port"),
+        "transaction-api", Map.of("grpc", "spring.grpc.server.port", "management", "management.server.port"));
+    Map<String, Map<String, Integer>> defined = new HashMap<>();
+    properties.forEach((service, byName) -> {
+      Object yaml = applicationYaml(service);
+      Map<String, Integer> ports = new HashMap<>();
+      byName.forEach((portName, property) -> ports.put(portName, Integer.valueOf(springProperty(yaml, property))));
+      defined.put(service, ports);
+    });
+    assertThat(defined.values()).allSatisfy(ports -> assertThat(ports.values()).allSatisfy(p -> assertThat(p).isBetween(1, 65535)));
+
+    Rendered rendered = Chart.render(Chart.DIR.resolve("ci/httproute-values.yaml"));
+    defined.forEach((service, ports) -> {
+      String name = Chart.RELEASE + "-" + service;
+      Map<String, Object> container = Tree.list(rendered.get("Deployment", name).body(), "spec.template.spec.containers").getFirst();
+      Map<String, Object> containerPorts = Tree.list(container, "ports").stream()
+          .collect(Collectors.toMap(p -> (String) p.get("name"), p -> p.get("containerPort")));
+      assertThat(containerPorts).as("containerPorts of %s", name).isEqualTo(ports);
+      Map<String, Object> servicePorts = Tree.list(rendered.get("Service", name).body(), "spec.ports").stream()
+          .collect(Collectors.toMap(p -> (String) p.get("name"), p -> p.get("port")));
+      assertThat(servicePorts).as("ports of Service %s", name).isEqualTo(ports);
+      for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        Object port = Tree.get(container, probe + ".httpGet.port");
+        assertThat(port instanceof String n ? containerPorts.get(n) : port).as("%s %s port", name, probe)
+            .isEqualTo(ports.get("management"));
+      }
+    });
+    for (Map<String, Object> port : Tree.list(rendered.get("Service", "demo-transaction-api-headless").body(), "spec.ports")) {
+      assertThat(port.get("port")).as("headless port %s", port.get("name"))
+          .isEqualTo(defined.get("transaction-api").get((String) port.get("name")));
+    }
+    assertThat((String) env(rendered, "demo-cumsum-api").get("TRANSACTION_API_TARGET"))
+        .endsWith(":" + defined.get("transaction-api").get("grpc"));
+    assertThat(Tree.list(Tree.list(rendered.get("HTTPRoute", "demo-cumsum-api").body(), "spec.rules").getFirst(), "backendRefs"))
+        .extracting(b -> b.get("port")).containsExactly(defined.get("cumsum-api").get("http"));
+  }
+
+  static Object applicationYaml(String service) {
+    try {
+      return Chart.parseYaml(Files.readString(Chart.REPO_ROOT.resolve(service + "/src/main/resources/application.yaml")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A property of a Spring application.yaml, following ${other.property} and ${ENV:default} references. */
+  static String springProperty(Object yaml, String property) {
+    String value = Tree.string(yaml, property);
+    assertThat(value).as("property %s", property).isNotNull();
+    Matcher reference = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}").matcher(value);
+    if (!reference.matches()) {
+      return value;
+    }
+    return Tree.get(yaml, reference.group(1)) != null || reference.group(2) == null
+        ? springProperty(yaml, reference.group(1)) : reference.group(2);
+  }
+
   @Test
   void servicesFindEachOther() {
     Rendered rendered = Chart.renderDefaults();
@@ -195,7 +261,8 @@ class ChartConsistencyTest {
       assertThat(Tree.list(rule, "matches")).singleElement()
           .satisfies(m -> assertThat(Tree.map(m, "path")).isEqualTo(Map.of("type", "PathPrefix", "value", "/api")));
       assertThat(Tree.list(rule, "backendRefs")).singleElement()
-          .satisfies(b -> assertThat(b).containsEntry("name", "demo-cumsum-api").containsEntry("port", 8080));
+          .satisfies(b -> assertThat(b).containsEntry("name", "demo-cumsum-api")
+              .containsEntry("port", Integer.valueOf(springProperty(applicationYaml("cumsum-api"), "server.port"))));
     });
   }
 

@@ -139,6 +139,60 @@ class ChartReadmeTest {
         .isEqualTo(wanted);
   }
 
+  /**
+   * Values without a description, the way podinfo's chart documents every value: a leaf needs its
+   * own comment, or its parent's or grandparent's (a group such as {@code resources} or
+   * {@code probes.liveness: {...}}) covers it. A top-level section's comment does not count: it
+   * describes a component, not each of its keys.
+   */
+  static List<String> undocumented(List<String> lines) {
+    Map<String, String> comments = comments(lines);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> values = (Map<String, Object>) Chart.parseYaml(String.join("\n", lines));
+    List<String> missing = new ArrayList<>();
+    collectUndocumented(values, List.of(), comments, missing);
+    return missing;
+  }
+
+  private static void collectUndocumented(Map<String, Object> map, List<String> prefix, Map<String, String> comments,
+      List<String> missing) {
+    for (Map.Entry<String, Object> e : map.entrySet()) {
+      List<String> path = new ArrayList<>(prefix);
+      path.add(e.getKey());
+      if (e.getValue() instanceof Map<?, ?> child && !child.isEmpty()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> next = (Map<String, Object>) child;
+        collectUndocumented(next, path, comments, missing);
+        continue;
+      }
+      boolean described = false;
+      for (int depth = path.size(); depth >= Math.max(path.size() - 2, 1); depth--) {
+        if (depth == 1 && path.size() > 1) {
+          break; // a top-level section
+        }
+        described |= comments.containsKey(String.join(".", path.subList(0, depth)));
+      }
+      if (!described) {
+        missing.add(String.join(".", path));
+      }
+    }
+  }
+
+  @Test
+  void everyValueHasADescription() throws IOException {
+    assertThat(undocumented(Files.readAllLines(VALUES)))
+        .as("values without a description (a `# -- ...` comment above the key or its group) in values.yaml")
+        .isEmpty();
+  }
+
+  @Test
+  void aSectionCommentDoesNotDescribeItsKeys() {
+    assertThat(undocumented(List.of(
+        "# -- top", "a: 1", "b: 2", "# Section c.", "c:", "  d: 1", "  # -- e", "  e: 1",
+        "  # -- group f", "  f:", "    g: {h: 1}", "    i:", "      j:", "        k: 1")))
+        .containsExactly("b", "c.d", "c.f.i.j.k");
+  }
+
   @Test
   void descriptionIsTheCommentRightAboveTheKey() {
     Map<String, String> comments = comments(List.of(
