@@ -37,7 +37,8 @@ log() { echo "startup: $*" >&2; }
 
 . "$(dirname "$0")/../scripts/lib/java.sh"   # the project's one way to find a JDK >= 21
 JAVA=$JAVA_HOME/bin/java
-"$JAVA" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q AOTCacheOutput || FORMS=${FORMS//aot/}
+. "$(dirname "$0")/lib/aot.sh"
+aot_supported || FORMS=${FORMS//aot/}
 
 WORK=$(mktemp -d /tmp/cumsum-startup.XXXXXX)
 PID=
@@ -64,21 +65,12 @@ prepare() { # service form
   case "$2" in
     jar) echo "$JAVA $JVM_OPTS -jar $jar" ;;
     aot)
-      local d=$WORK/$1-aot
-      "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$d/app" >/dev/null
-      local app; app=$(ls "$d"/app/*.jar)
       MPORT=$(port)
-      # training run as in images/aot.Dockerfile: requests through its own endpoints (cumsum-api with
-      # delivery off), then the JVM exits and writes the cache
-      local training; training=$(sed -n 's/^ENV TRAINING_REQUESTS=//p' "$ROOT/images/aot.Dockerfile")
-      [ -n "$training" ] || die "no TRAINING_REQUESTS in images/aot.Dockerfile"
-      # shellcheck disable=SC2046,SC2086
-      (cd "$d" && taskset -c 0 "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$d/app.aot" -jar "$app" \
-        $(args_of "$1" "$d" | sed 's/delivery.mode=strict/delivery.mode=off/') --training.requests="$training" \
-        > "$d/training.log" 2>&1) || { tail -n 20 "$d/training.log" >&2; die "$1: AOT training run failed"; }
-      [ -s "$d/app.aot" ] || die "$1: no AOT cache written"
-      log "$1: AOT cache $(du -m "$d/app.aot" | cut -f1) MiB"
-      echo "$JAVA $JVM_OPTS -XX:AOTCache=$d/app.aot -jar $app" ;;
+      # trained as in images/aot.Dockerfile (bench/lib/aot.sh): cumsum-api with delivery off
+      # shellcheck disable=SC2046
+      aot_prepare "$jar" "$WORK/$1-aot" 0 $(args_of "$1" "$WORK/$1-aot" | sed 's/delivery.mode=strict/delivery.mode=off/') \
+        || die "$1: AOT cache"
+      log "$1: AOT cache $(du -m "$WORK/$1-aot/app.aot" | cut -f1) MiB" ;;
     *) die "unknown form $2" ;;
   esac
 }
