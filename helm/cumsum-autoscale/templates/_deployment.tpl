@@ -175,4 +175,6 @@ cumsum.components. */}}
 {{- end }}
 - name: TRANSACTION_RETENTION
   value: {{ .Values.transactionApi.retention | quote }}
+- name: TRANSACTION_STORE_STARTUPTIMEOUT
+  value: {{ .Values.transactionApi.storeStartupTimeout | quote }}
 {{- end -}}

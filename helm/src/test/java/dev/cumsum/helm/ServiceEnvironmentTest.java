@@ -73,4 +73,16 @@ class ServiceEnvironmentTest {
     assertThat(heapMiB + directMiB).as("heap + direct, leaving the measured non-heap part room in the limit")
         .isLessThanOrEqualTo(limitMiB - nonHeapMiB);
   }
+
+  /**
+   * transaction-api waits for MongoDB longer than its own 60 s default: a fresh bundled replica set
+   * needs that long, and a shorter wait would mean CrashLoopBackOff restarts. Spring binds the
+   * variable as transaction.store.startup-timeout (relaxed binding drops the dash).
+   */
+  @Test
+  void transactionApiWaitsForMongoDbAsLongAsTheValuesSay() {
+    Rendered rendered = Chart.renderDefaults();
+    assertThat(ChartConsistencyTest.env(rendered, "demo-transaction-api"))
+        .containsEntry("TRANSACTION_STORE_STARTUPTIMEOUT", "5m");
+  }
 }
