@@ -22,10 +22,10 @@ record KedaQuery(String component, String query, String metricsService) {
     @SuppressWarnings("unchecked")
     static Map<String, KedaQuery> render() {
         Path chart = Tools.repoRoot().resolve("helm/cumsum-autoscale");
-        // an existing MongoDB Secret: the generated one would make helm `lookup` a cluster
         String rendered = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE)
                 .withKubeVersion("v1.34.0").withValuesFile(chart.resolve("ci/keda-values.yaml"))
-                .set("mongodb.auth.existingSecret", "mongodb-auth").call();
+                // existing Secrets: the generated ones would call lookup, which needs an API server
+                .set("mongodb.auth.existingSecret", "mongodb-auth").set("history.auth.existingSecret", "history-token").call();
         Map<String, String> services = new HashMap<>();
         Map<String, String> queries = new HashMap<>();
         for (Object doc : new Yaml().loadAll(rendered)) {

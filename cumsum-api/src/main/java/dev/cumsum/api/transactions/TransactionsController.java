@@ -11,7 +11,6 @@ import dev.cumsum.transaction.v1.Stats;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceBlockingStub;
 import io.grpc.StatusRuntimeException;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -38,10 +37,12 @@ class TransactionsController {
 
 	private final Duration timeout;
 
-	TransactionsController(TransactionServiceBlockingStub transactions,
-			@Value("${cumsum.transactions.read-timeout:2s}") Duration timeout) {
+	private final String retryAfterSeconds;
+
+	TransactionsController(TransactionServiceBlockingStub transactions, HistoryReadProperties properties) {
 		this.transactions = transactions;
-		this.timeout = timeout;
+		this.timeout = properties.readTimeout();
+		this.retryAfterSeconds = Long.toString(Math.max(1, properties.retryAfter().toSeconds()));
 	}
 
 	private TransactionServiceBlockingStub call() {
@@ -85,7 +86,7 @@ class TransactionsController {
 				.body(problem(HttpStatus.NOT_FOUND, description));
 			case INVALID_ARGUMENT -> ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, description));
 			default -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-				.header(HttpHeaders.RETRY_AFTER, "2")
+				.header(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds)
 				.body(problem(HttpStatus.SERVICE_UNAVAILABLE, "transaction-api unavailable: " + description));
 		};
 	}
