@@ -32,9 +32,9 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link RecordBatcher} on its own, over a real gRPC channel to the transaction-api test double:
- * batching, async retries, back-pressure and shutdown draining, checked through the double's
- * store and the batcher's counters.
+ * {@link RecordBatcher}, its parts together, over a real gRPC channel to the transaction-api test
+ * double: batching, async retries, back-pressure and shutdown draining, checked through the
+ * double's store and the batcher's counters.
  */
 class RecordBatcherTests {
 

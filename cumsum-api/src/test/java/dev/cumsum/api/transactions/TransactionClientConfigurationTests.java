@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,6 +31,7 @@ import io.grpc.StatusOr;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.ChannelOption;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +50,8 @@ import static org.awaitility.Awaitility.await;
  * The channel to transaction-api as application.yaml configures it (Spring gRPC's channel
  * properties), over real gRPC to two servers that one name resolves to, as a headless Service's
  * name resolves to every transaction-api pod: calls are spread over both (round robin), UNAVAILABLE
- * is retried within a call (three attempts in all), and a response larger than gRPC's default 4 MiB
- * is taken.
+ * is retried within a call (three attempts in all), a call waits for a connection during an
+ * outage, and a response larger than gRPC's default 4 MiB is taken.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "cumsum.delivery.mode=off",
 		"spring.grpc.client.channel.transactions.target=" + TransactionClientConfigurationTests.SCHEME + ":///both" })
@@ -86,8 +88,8 @@ class TransactionClientConfigurationTests {
 
 	@AfterAll
 	static void stopBackends() throws InterruptedException {
-		first.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-		second.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		first.stop();
+		second.stop();
 	}
 
 	@Test
@@ -117,6 +119,23 @@ class TransactionClientConfigurationTests {
 		Record large = get("large");
 		assertThat(large.getSerializedSize()).isGreaterThan(5 * 1024 * 1024);
 		assertThat(large.getInput().getInts().getValuesCount()).isEqualTo(LARGE_VALUES);
+	}
+
+	@Test
+	void aCallDuringAnOutageWaitsForTheConnectionWithinItsDeadline() throws InterruptedException {
+		CompletableFuture<Record> call;
+		first.stop();
+		second.stop();
+		try {
+			call = CompletableFuture.supplyAsync(() -> get("waiting"));
+			// without wait-for-ready it would fail at once with UNAVAILABLE (three attempts within a second)
+			await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !call.isDone());
+		}
+		finally {
+			first.restart();
+			second.restart();
+		}
+		assertThat(call).succeedsWithin(Duration.ofSeconds(5)).extracting(Record::getRequestId).isEqualTo("waiting");
 	}
 
 	@Test
@@ -163,19 +182,35 @@ class TransactionClientConfigurationTests {
 
 		private Server server;
 
+		private int port;
+
 		static Backend start() {
 			Backend backend = new Backend();
+			backend.server = backend.listen(0);
+			backend.port = backend.server.getPort();
+			return backend;
+		}
+
+		private Server listen(int port) {
 			try {
-				backend.server = NettyServerBuilder
-					.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-					.addService(backend)
+				return NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+					.withOption(ChannelOption.SO_REUSEADDR, true)
+					.addService(this)
 					.build()
 					.start();
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
-			return backend;
+		}
+
+		/** Connection refused until {@link #restart}. */
+		void stop() throws InterruptedException {
+			this.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		}
+
+		void restart() {
+			this.server = listen(this.port);
 		}
 
 		@Override
@@ -190,7 +225,7 @@ class TransactionClientConfigurationTests {
 		}
 
 		InetSocketAddress address() {
-			return (InetSocketAddress) this.server.getListenSockets().getFirst();
+			return new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port);
 		}
 
 	}
