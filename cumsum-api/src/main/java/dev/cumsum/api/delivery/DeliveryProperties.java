@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  * @param mode strict (default), async or off
  * @param bufferCapacity records waiting to be sent; beyond it requests get 503
  * @param bufferMaxBytes estimated heap bytes of the records held (buffered, or sent and not yet
- * settled; {@link RecordBatcher#heldSize}); beyond it requests get 503, so large requests cannot fill
+ * settled; {@link Pending#heldSize}); beyond it requests get 503, so large requests cannot fill
  * the heap (one record is always taken when nothing is held); unset = an eighth of the maximum heap
  * ({@link Runtime#maxMemory()}: 32 MiB of the chart's 256 MiB). With bufferCapacity, the bound on
  * what a SIGKILL of an async pod loses.

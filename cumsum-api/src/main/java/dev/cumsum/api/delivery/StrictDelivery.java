@@ -32,7 +32,7 @@ class StrictDelivery extends BatchedDelivery {
 	public void deliver(Record record) {
 		long deadline = System.nanoTime() + this.properties.timeout().toNanos();
 		String id = record.getRequestId();
-		RecordBatcher.Pending pending = this.batcher.offer(record, deadline);
+		Pending pending = this.batcher.offer(record, deadline);
 		if (pending == null) {
 			throw unavailable("the history buffer is full or shutting down; the request was not stored");
 		}

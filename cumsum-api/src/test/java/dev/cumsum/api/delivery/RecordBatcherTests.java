@@ -32,9 +32,9 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link RecordBatcher} on its own, over a real gRPC channel to the transaction-api test double:
- * batching, async retries, back-pressure and shutdown draining, checked through the double's
- * store and the batcher's counters.
+ * {@link RecordBatcher}, its parts together, over a real gRPC channel to the transaction-api test
+ * double: batching, async retries, back-pressure and shutdown draining, checked through the
+ * double's store and the batcher's counters.
  */
 class RecordBatcherTests {
 
@@ -247,7 +247,7 @@ class RecordBatcherTests {
 	void aByteBudgetBoundsWhatIsHeldAndIsGivenBackOnAcknowledgement() {
 		this.transactions.behave(Behaviour.HANG);
 		Record large = record("large-0", 1_000);
-		long size = RecordBatcher.heldSize(large);
+		long size = Pending.heldSize(large);
 		start(properties(DeliveryMode.ASYNC, 1_000, DataSize.ofBytes(3L * size), 1, 1, Duration.ofMillis(500),
 				Duration.ofMillis(300)));
 
@@ -265,7 +265,7 @@ class RecordBatcherTests {
 		await(() -> heldBytes() == 0);
 		assertThat(this.batcher.offer(record("large-4", 1_000))).succeedsWithin(Duration.ofSeconds(5));
 		Record huge = record("huge", 4_000);
-		assertThat(RecordBatcher.heldSize(huge)).isGreaterThan(3 * size);
+		assertThat(Pending.heldSize(huge)).isGreaterThan(3 * size);
 		await(() -> heldBytes() == 0);
 		assertThat(this.batcher.offer(huge)).as("alone, a record over the budget still goes")
 			.succeedsWithin(Duration.ofSeconds(5));
@@ -348,14 +348,14 @@ class RecordBatcherTests {
 		this.transactions.behave(Behaviour.HANG);
 		start(properties(DeliveryMode.STRICT, 100, 20, 1, Duration.ofSeconds(5), Duration.ofMillis(300)));
 		long deadline = System.nanoTime() + Duration.ofMillis(800).toNanos();
-		RecordBatcher.Pending inCall = this.batcher.offer(record("in-call"), deadline);
+		Pending inCall = this.batcher.offer(record("in-call"), deadline);
 		await(() -> this.transactions.recordBatchCalls() == 1);
-		RecordBatcher.Pending waiting = this.batcher.offer(record("waiting"), deadline);
+		Pending waiting = this.batcher.offer(record("waiting"), deadline);
 
 		assertThat(this.batcher.withdraw(waiting, new java.util.concurrent.TimeoutException()))
 			.as("never sent: certainly not stored").isTrue();
 		assertThat(bufferSize()).as("its place in the buffer is free at once").isZero();
-		assertThat(heldBytes()).as("and its bytes").isEqualTo(RecordBatcher.heldSize(record("in-call")));
+		assertThat(heldBytes()).as("and its bytes").isEqualTo(Pending.heldSize(record("in-call")));
 		assertThat(this.batcher.withdraw(inCall, new java.util.concurrent.TimeoutException()))
 			.as("sent: outcome unknown").isFalse();
 
@@ -374,7 +374,7 @@ class RecordBatcherTests {
 		this.transactions.behave(Behaviour.HANG);
 		start(properties(DeliveryMode.STRICT, 100, 20, 1, Duration.ofSeconds(30), Duration.ofMillis(300)));
 		long start = System.nanoTime();
-		RecordBatcher.Pending pending = this.batcher.offer(record("short"), start + Duration.ofMillis(400).toNanos());
+		Pending pending = this.batcher.offer(record("short"), start + Duration.ofMillis(400).toNanos());
 
 		assertThat(pending.acknowledged()).failsWithin(Duration.ofSeconds(5));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
