@@ -20,7 +20,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Real HTTP/1.1 to a running cumsum-api, and readers for its JSON and Prometheus text. */
+/**
+ * Real HTTP/1.1 to a running cumsum-api, and readers for its JSON and Prometheus text.
+ */
 public final class TestHttp {
 
 	private static final HttpClient http = HttpClient.newBuilder()
@@ -28,7 +30,10 @@ public final class TestHttp {
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
 
-	/** Numbers stay exact: decimals as BigDecimal with their scale, big integers as BigInteger. */
+	/**
+	 * Numbers stay exact: decimals as BigDecimal with their scale, big integers as
+	 * BigInteger.
+	 */
 	private static final JsonMapper json = JsonMapper.builder()
 		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 		.enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -96,8 +101,8 @@ public final class TestHttp {
 	}
 
 	/**
-	 * Every sample of one metric in Prometheus text, keyed by its label set as written (e.g.
-	 * {@code application="cumsum-api",mode="man",outcome="success"}).
+	 * Every sample of one metric in Prometheus text, keyed by its label set as written
+	 * (e.g. {@code application="cumsum-api",mode="man",outcome="success"}).
 	 */
 	public static Map<String, Double> samples(int managementPort, String name) {
 		HttpResponse<String> response = get(managementPort, "/actuator/prometheus");
@@ -113,7 +118,10 @@ public final class TestHttp {
 		return samples;
 	}
 
-	/** The one sample of {@code name} carrying all of the given {@code label="value"} pairs; fails when absent. */
+	/**
+	 * The one sample of {@code name} carrying all of the given {@code label="value"}
+	 * pairs; fails when absent.
+	 */
 	public static double sample(int managementPort, String name, String... labels) {
 		Map<String, Double> samples = samples(managementPort, name);
 		return samples.entrySet()

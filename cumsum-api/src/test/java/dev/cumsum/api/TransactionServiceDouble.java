@@ -32,12 +32,13 @@ import io.grpc.stub.StreamObserver;
 import io.netty.channel.ChannelOption;
 
 /**
- * A test double of transaction-api's {@code TransactionService} on a real Netty gRPC server on a
- * loopback port: RecordBatch stores into a map, idempotent by request id like the real service.
- * It can be told to fail every call with UNAVAILABLE (or any status), to never answer, to answer
- * slowly, to report ids as conflicting (stored for a different request), or be stopped and
- * restarted on the same port. Its failure descriptions carry an address, as real gRPC and MongoDB
- * driver texts do, so that tests can check that none reaches a client.
+ * A test double of transaction-api's {@code TransactionService} on a real Netty gRPC
+ * server on a loopback port: RecordBatch stores into a map, idempotent by request id like
+ * the real service. It can be told to fail every call with UNAVAILABLE (or any status),
+ * to never answer, to answer slowly, to report ids as conflicting (stored for a different
+ * request), or be stopped and restarted on the same port. Its failure descriptions carry
+ * an address, as real gRPC and MongoDB driver texts do, so that tests can check that none
+ * reaches a client.
  */
 public final class TransactionServiceDouble implements AutoCloseable {
 
@@ -57,7 +58,10 @@ public final class TransactionServiceDouble implements AutoCloseable {
 
 	}
 
-	/** What a real failure description looks like: an address, as gRPC and the MongoDB driver write them. */
+	/**
+	 * What a real failure description looks like: an address, as gRPC and the MongoDB
+	 * driver write them.
+	 */
 	public static final String INTERNAL_TEXT = "remote_addr=localhost/127.0.0.1:9090 MongoSocketReadException";
 
 	private final Map<String, Record> records = new ConcurrentHashMap<>();
@@ -126,8 +130,9 @@ public final class TransactionServiceDouble implements AutoCloseable {
 	}
 
 	/**
-	 * RecordBatch reports these ids in {@code conflicting_request_ids} and does not store them, as
-	 * transaction-api does for an id already stored with a different input digest.
+	 * RecordBatch reports these ids in {@code conflicting_request_ids} and does not store
+	 * them, as transaction-api does for an id already stored with a different input
+	 * digest.
 	 */
 	public void conflictOn(String... ids) {
 		this.conflicting.addAll(List.of(ids));
@@ -260,8 +265,8 @@ public final class TransactionServiceDouble implements AutoCloseable {
 			}
 			Record record = records.get(request.getRequestId());
 			if (record == null) {
-				response.onError(Status.NOT_FOUND.withDescription("no record " + request.getRequestId())
-					.asRuntimeException());
+				response.onError(
+						Status.NOT_FOUND.withDescription("no record " + request.getRequestId()).asRuntimeException());
 				return;
 			}
 			response.onNext(record);
@@ -276,8 +281,8 @@ public final class TransactionServiceDouble implements AutoCloseable {
 				return;
 			}
 			if (request.getPageSize() < 1 || request.getPageSize() > 100) {
-				response.onError(Status.INVALID_ARGUMENT.withDescription("page_size must be 1..100")
-					.asRuntimeException());
+				response
+					.onError(Status.INVALID_ARGUMENT.withDescription("page_size must be 1..100").asRuntimeException());
 				return;
 			}
 			List<Record> newestFirst = new ArrayList<>(records.values());
@@ -311,16 +316,8 @@ public final class TransactionServiceDouble implements AutoCloseable {
 				return;
 			}
 			Stats.Builder stats = Stats.newBuilder().setCount(records.size());
-			records.values()
-				.stream()
-				.map(Record::getReceivedAt)
-				.min(BY_TIME)
-				.ifPresent(stats::setFirstReceivedAt);
-			records.values()
-				.stream()
-				.map(Record::getReceivedAt)
-				.max(BY_TIME)
-				.ifPresent(stats::setLastReceivedAt);
+			records.values().stream().map(Record::getReceivedAt).min(BY_TIME).ifPresent(stats::setFirstReceivedAt);
+			records.values().stream().map(Record::getReceivedAt).max(BY_TIME).ifPresent(stats::setLastReceivedAt);
 			stats.putAllCountByPod(
 					records.values().stream().collect(Collectors.groupingBy(Record::getPod, Collectors.counting())));
 			response.onNext(stats.build());

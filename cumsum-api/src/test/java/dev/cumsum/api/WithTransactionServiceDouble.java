@@ -10,14 +10,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The whole application on random HTTP and management ports, in strict delivery mode, talking
- * gRPC to one {@link TransactionServiceDouble} for the JVM. Test classes extending this share
- * one application context (and double), unless they add configuration of their own.
+ * The whole application on random HTTP and management ports, in strict delivery mode,
+ * talking gRPC to one {@link TransactionServiceDouble} for the JVM. Test classes
+ * extending this share one application context (and double), unless they add
+ * configuration of their own.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "cumsum.delivery.mode=strict", "cumsum.delivery.timeout=500ms",
 				"cumsum.delivery.retry-after=3s", "cumsum.transactions.read-timeout=500ms",
-				"cumsum.pod-name=pod-under-test", "cumsum.history.token=" + WithTransactionServiceDouble.HISTORY_TOKEN })
+				"cumsum.pod-name=pod-under-test",
+				"cumsum.history.token=" + WithTransactionServiceDouble.HISTORY_TOKEN })
 public abstract class WithTransactionServiceDouble {
 
 	/** The credential for reading the history ({@code Authorization: Bearer}). */

@@ -9,10 +9,11 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Traces are sampled by default only where they go somewhere: 1.0 when an OTLP endpoint is set,
- * 0.0 otherwise (local mode), because sampled spans cost CPU on every request even when nothing
- * exports them. An explicit {@code management.tracing.sampling.probability} always wins, and an
- * incoming sampled trace context is still followed (parent-based sampling).
+ * Traces are sampled by default only where they go somewhere: 1.0 when an OTLP endpoint
+ * is set, 0.0 otherwise (local mode), because sampled spans cost CPU on every request
+ * even when nothing exports them. An explicit
+ * {@code management.tracing.sampling.probability} always wins, and an incoming sampled
+ * trace context is still followed (parent-based sampling).
  */
 class TracingSamplingDefaults implements EnvironmentPostProcessor {
 

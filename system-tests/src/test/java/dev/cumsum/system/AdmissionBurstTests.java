@@ -21,22 +21,26 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 12: a public endpoint must survive its public. One cumsum-api process with the chart's JVM
- * (its heap share, SerialGC and -XX:+ExitOnOutOfMemoryError, {@link ChartJvm}) takes a burst of
- * amplifying and expensive valid requests at once, many times what its admission budget holds:
- * it stays up, every answer is 200, 413 or 503 (no connection error), its RSS stays under the
- * chart's memory limit, and a normal request succeeds afterwards. Delivery is off: this is the
- * request path (strict delivery's bounded wait is tested in cumsum-api against a double).
+ * Issue 12: a public endpoint must survive its public. One cumsum-api process with the
+ * chart's JVM (its heap share, SerialGC and -XX:+ExitOnOutOfMemoryError,
+ * {@link ChartJvm}) takes a burst of amplifying and expensive valid requests at once,
+ * many times what its admission budget holds: it stays up, every answer is 200, 413 or
+ * 503 (no connection error), its RSS stays under the chart's memory limit, and a normal
+ * request succeeds afterwards. Delivery is off: this is the request path (strict
+ * delivery's bounded wait is tested in cumsum-api against a double).
  */
 class AdmissionBurstTests {
 
-	/** The brief's amplifier: 24 KB that once made an 8 MB answer (333 result digits per body byte). */
+	/**
+	 * The brief's amplifier: 24 KB that once made an 8 MB answer (333 result digits per
+	 * body byte).
+	 */
 	static final String AMPLIFYING = "{\"arr\":[1e-999," + String.join(",", Collections.nCopies(4000, "1e999")) + "]}";
 
 	/**
-	 * The most expensive kind of valid request: 500 KB whose 100,000 sums of 67 digits (6.7 million,
-	 * 13.4 per body byte) are just inside both result caps; about 68 MB by the admission estimate, so
-	 * the chart's 96 MiB budget holds one at a time.
+	 * The most expensive kind of valid request: 500 KB whose 100,000 sums of 67 digits
+	 * (6.7 million, 13.4 per body byte) are just inside both result caps; about 68 MB by
+	 * the admission estimate, so the chart's 96 MiB budget holds one at a time.
 	 */
 	static final String EXPENSIVE = "{\"arr\":[1e-30," + String.join(",", Collections.nCopies(99_999, "1e30")) + "]}";
 
@@ -102,7 +106,8 @@ class AdmissionBurstTests {
 
 			assertThat(errors).as("connection errors").isEmpty();
 			assertThat(api.isAlive()).as("the process is up").isTrue();
-			assertThat(statuses.values()).allSatisfy((byStatus) -> assertThat(byStatus.keySet()).isSubsetOf(200, 413, 503));
+			assertThat(statuses.values())
+				.allSatisfy((byStatus) -> assertThat(byStatus.keySet()).isSubsetOf(200, 413, 503));
 			assertThat(statuses.get("amplifying")).as("out of proportion to its body").containsOnlyKeys(413);
 			assertThat(statuses.get("expensive")).as("admitted as the budget allows").containsKey(200);
 			assertThat(statuses.get("expensive")).as("beyond the budget").containsKey(503);

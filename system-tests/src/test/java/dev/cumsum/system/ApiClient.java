@@ -14,13 +14,17 @@ import tools.jackson.databind.json.JsonMapper;
 /** A client of cumsum-api's public HTTP API. */
 final class ApiClient {
 
-	// exact numbers: BigDecimal, never double, or the assertions could not see a rounding bug
+	// exact numbers: BigDecimal, never double, or the assertions could not see a rounding
+	// bug
 	static final JsonMapper JSON = JsonMapper.builder()
 		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 		.enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
 		.build();
 
-	/** The history read token every cumsum-api process of these tests gets (cumsum.history.token). */
+	/**
+	 * The history read token every cumsum-api process of these tests gets
+	 * (cumsum.history.token).
+	 */
 	static final String HISTORY_TOKEN = "system-test-history-token";
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -49,7 +53,8 @@ final class ApiClient {
 
 	/** GET with exactly these headers (none: no credential). */
 	HttpResponse<String> getWith(String path, String... headers) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(10));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path))
+			.timeout(Duration.ofSeconds(10));
 		if (headers.length > 0) {
 			request.headers(headers);
 		}

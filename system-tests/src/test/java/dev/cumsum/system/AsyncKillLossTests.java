@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a SIGKILL (or an OOM kill) of an async cumsum-api loses: the records it held, buffered or in
- * an unacknowledged call, and nothing else; no shutdown drain runs and nothing is logged. The bound
- * is the buffer's: at most buffer-capacity + max-in-flight x max-batch-size records, and records of
- * at most buffer-max-bytes (estimated heap bytes) beyond the first. Here transaction-api is down,
- * so every 200 is a held record: the test fills the buffer and shows both budgets bound the 200s.
+ * What a SIGKILL (or an OOM kill) of an async cumsum-api loses: the records it held,
+ * buffered or in an unacknowledged call, and nothing else; no shutdown drain runs and
+ * nothing is logged. The bound is the buffer's: at most buffer-capacity + max-in-flight x
+ * max-batch-size records, and records of at most buffer-max-bytes (estimated heap bytes)
+ * beyond the first. Here transaction-api is down, so every 200 is a held record: the test
+ * fills the buffer and shows both budgets bound the 200s.
  */
 class AsyncKillLossTests {
 
@@ -33,7 +34,8 @@ class AsyncKillLossTests {
 	void aKillLosesAtMostWhatTheBufferBudgetsHold() throws Exception {
 		int port = ServiceProcess.freePort();
 		int management = ServiceProcess.freePort();
-		// nothing listens on the gRPC port: every batch waits for a connection until its deadline
+		// nothing listens on the gRPC port: every batch waits for a connection until its
+		// deadline
 		try (ServiceProcess api = ServiceProcess.cumsumApi(port, management, ServiceProcess.freePort(), "async",
 				"--cumsum.delivery.buffer-capacity=" + CAPACITY, "--cumsum.delivery.max-in-flight=" + IN_FLIGHT,
 				"--cumsum.delivery.max-batch-size=" + BATCH, "--cumsum.delivery.buffer-max-bytes=" + MAX_BYTES + "B",
@@ -82,7 +84,8 @@ class AsyncKillLossTests {
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
 				.timeout(Duration.ofSeconds(5))
 				.build(), HttpResponse.BodyHandlers.ofString());
-		Matcher sample = Pattern.compile("^" + name + "\\{[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(response.body());
+		Matcher sample = Pattern.compile("^" + name + "\\{[^}]*\\} (\\S+)$", Pattern.MULTILINE)
+			.matcher(response.body());
 		assertThat(sample.find()).as(name).isTrue();
 		return Double.parseDouble(sample.group(1));
 	}

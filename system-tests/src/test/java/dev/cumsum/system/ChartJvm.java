@@ -11,13 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The JVM a cumsum-api pod of the chart gets, read from the chart's defaults (one source, as
- * bench/lib/chart-jvm.sh reads them): {@code cumsumApi.javaToolOptions}, and the container memory
- * limit as {@code -XX:MaxRAM} (outside a container the JVM would size its heap from the machine).
+ * The JVM a cumsum-api pod of the chart gets, read from the chart's defaults (one source,
+ * as bench/lib/chart-jvm.sh reads them): {@code cumsumApi.javaToolOptions}, and the
+ * container memory limit as {@code -XX:MaxRAM} (outside a container the JVM would size
+ * its heap from the machine).
  */
 final class ChartJvm {
 
-	private static final Path VALUES = Path.of(System.getProperty("chart.values", "../helm/cumsum-autoscale/values.yaml"));
+	private static final Path VALUES = Path
+		.of(System.getProperty("chart.values", "../helm/cumsum-autoscale/values.yaml"));
 
 	private ChartJvm() {
 	}

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults under concurrent load, loopback only and bounded. The test plays MongoDB (as in a cluster,
- * the store outlives transaction-api), so every claim the API made can be checked in the store.
+ * Faults under concurrent load, loopback only and bounded. The test plays MongoDB (as in
+ * a cluster, the store outlives transaction-api), so every claim the API made can be
+ * checked in the store.
  */
 class DeliveryFaultTests {
 
@@ -52,7 +53,8 @@ class DeliveryFaultTests {
 	void strictModeNeverClaimsARecordItLostWhenTransactionApiIsKilled() throws Exception {
 		int grpc = ServiceProcess.freePort();
 		int port = ServiceProcess.freePort();
-		try (ServiceProcess transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), mongoUri, null);
+		try (ServiceProcess transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), mongoUri,
+				null);
 				ServiceProcess api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpc, "strict",
 						"--cumsum.delivery.timeout=1s")) {
 			transactions.start().awaitReady(Duration.ofSeconds(90));
@@ -82,7 +84,8 @@ class DeliveryFaultTests {
 	void asyncModeLosesNothingAcrossGracefulRestarts() throws Exception {
 		int grpc = ServiceProcess.freePort();
 		int port = ServiceProcess.freePort();
-		try (ServiceProcess transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), mongoUri, null);
+		try (ServiceProcess transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), mongoUri,
+				null);
 				ServiceProcess api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpc, "async",
 						"--cumsum.delivery.drain-timeout=60s")) {
 			transactions.start().awaitReady(Duration.ofSeconds(90));

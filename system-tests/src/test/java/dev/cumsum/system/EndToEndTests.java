@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The local stack as a user runs it: transaction-api on its embedded store and cumsum-api in
- * strict mode, both as processes. A POST is read back through the public API, exactly.
+ * The local stack as a user runs it: transaction-api on its embedded store and cumsum-api
+ * in strict mode, both as processes. A POST is read back through the public API, exactly.
  */
 class EndToEndTests {
 
@@ -56,7 +56,8 @@ class EndToEndTests {
 		HttpResponse<String> posted = client.post("{\"arr\":[9223372036854775807,1,0.5],\"mode\":\"np\"}", null);
 		assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
 		JsonNode body = ApiClient.json(posted);
-		assertThat(body.get("data").toString()).isEqualTo("[9223372036854775807,9223372036854775808,9223372036854775808.5]");
+		assertThat(body.get("data").toString())
+			.isEqualTo("[9223372036854775807,9223372036854775808,9223372036854775808.5]");
 		String id = body.get("request_id").asString();
 		assertThat(posted.headers().firstValue("X-Request-Id")).hasValue(id);
 
@@ -79,9 +80,10 @@ class EndToEndTests {
 				"/api/transactions/stats")) {
 			HttpResponse<String> none = client.getWith(path);
 			assertThat(none.statusCode()).as(path).isEqualTo(401);
-			assertThat(none.headers().firstValue("WWW-Authenticate")).as(path).hasValue("Bearer realm=\"cumsum-history\"");
-			assertThat(none.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(none.headers().firstValue("WWW-Authenticate")).as(path)
+				.hasValue("Bearer realm=\"cumsum-history\"");
+			assertThat(none.headers().firstValue("Content-Type")).as(path)
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 			assertThat(client.getWith(path, "Authorization", "Bearer wrong").statusCode()).as(path).isEqualTo(401);
 			assertThat(client.get(path).statusCode()).as(path).isEqualTo(200);
 		}

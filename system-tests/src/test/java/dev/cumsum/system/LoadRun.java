@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounded concurrent load on loopback: every request carries a unique X-Request-Id, and the run
- * remembers which ids were answered 200 (the API claimed them stored) and every other status.
+ * Bounded concurrent load on loopback: every request carries a unique X-Request-Id, and
+ * the run remembers which ids were answered 200 (the API claimed them stored) and every
+ * other status.
  */
 final class LoadRun {
 
@@ -31,11 +32,13 @@ final class LoadRun {
 		for (int t = 0; t < threads; t++) {
 			this.workers[t] = Thread.ofPlatform().name("load-" + t).unstarted(() -> {
 				int n;
-				while (!this.stop && Instant.now().isBefore(deadline) && (n = sequence.incrementAndGet()) <= maxRequests) {
+				while (!this.stop && Instant.now().isBefore(deadline)
+						&& (n = sequence.incrementAndGet()) <= maxRequests) {
 					String id = prefix + "-" + n;
 					try {
 						HttpResponse<String> response = client.post("{\"arr\":[" + n + ",1,2]}", id);
-						this.statuses.computeIfAbsent(response.statusCode(), (k) -> new AtomicInteger()).incrementAndGet();
+						this.statuses.computeIfAbsent(response.statusCode(), (k) -> new AtomicInteger())
+							.incrementAndGet();
 						if (response.statusCode() == 200) {
 							this.acknowledged.add(id);
 						}

@@ -19,8 +19,9 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
 /**
- * An OTLP/HTTP trace receiver (what Jaeger v2 listens to on 4318), in process on loopback: it
- * decodes the protobuf export requests the services send and keeps every span.
+ * An OTLP/HTTP trace receiver (what Jaeger v2 listens to on 4318), in process on
+ * loopback: it decodes the protobuf export requests the services send and keeps every
+ * span.
  */
 final class OtlpReceiver implements AutoCloseable {
 

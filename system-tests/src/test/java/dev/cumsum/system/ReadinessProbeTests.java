@@ -18,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * transaction-api's readiness probe as the kubelet calls it (the chart's readinessProbe: HTTP GET
- * /actuator/health/readiness on the management port; 200-399 passes, anything else fails), against
- * the real process: DOWN while its MongoDB is unreachable, UP only once MongoDB answers.
+ * transaction-api's readiness probe as the kubelet calls it (the chart's readinessProbe:
+ * HTTP GET /actuator/health/readiness on the management port; 200-399 passes, anything
+ * else fails), against the real process: DOWN while its MongoDB is unreachable, UP only
+ * once MongoDB answers.
  */
 class ReadinessProbeTests {
 
@@ -29,7 +30,10 @@ class ReadinessProbeTests {
 	/** The chart's readinessProbe timeoutSeconds. */
 	private static final Duration KUBELET_TIMEOUT = Duration.ofSeconds(2);
 
-	/** What a probe got; the kubelet counts 200-399 as success, anything else (or no answer) as failure. */
+	/**
+	 * What a probe got; the kubelet counts 200-399 as success, anything else (or no
+	 * answer) as failure.
+	 */
 	record Probe(int status, String body) {
 
 		boolean passes() {
@@ -48,13 +52,16 @@ class ReadinessProbeTests {
 				"--transaction.store.startup-timeout=300s")) {
 			transactions.start();
 
-			// the process is up (liveness never depends on MongoDB) while nothing listens on mongoPort
+			// the process is up (liveness never depends on MongoDB) while nothing listens
+			// on mongoPort
 			awaitLive(transactions, management, Duration.ofSeconds(90));
-			// readiness says DOWN (given time: its MongoDB ping waits for the driver's server selection)
+			// readiness says DOWN (given time: its MongoDB ping waits for the driver's
+			// server selection)
 			Probe down = probe(management, Duration.ofSeconds(15));
 			assertThat(down.status()).isEqualTo(503);
 			assertThat(down.body()).contains("\"status\":\"DOWN\"");
-			// and the kubelet's probe (2 s timeout, 200-399 passes) fails for several probe periods
+			// and the kubelet's probe (2 s timeout, 200-399 passes) fails for several
+			// probe periods
 			List<Probe> whileUnreachable = new ArrayList<>();
 			long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
 			while (System.nanoTime() < until) {
@@ -97,7 +104,9 @@ class ReadinessProbeTests {
 		return get(port, "/actuator/health/readiness", timeout);
 	}
 
-	/** One HTTP GET as a kubelet probe sends it; status -1 when nothing answers in time. */
+	/**
+	 * One HTTP GET as a kubelet probe sends it; status -1 when nothing answers in time.
+	 */
 	private static Probe get(int port, String path, Duration timeout) throws InterruptedException {
 		try {
 			HttpResponse<String> response = HTTP.send(

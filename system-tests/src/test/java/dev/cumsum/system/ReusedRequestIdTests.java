@@ -27,9 +27,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A client-chosen X-Request-Id reused for another body is not a retry: both services as processes
- * (strict delivery, embedded store). The stored record stays the first one, and transaction-api
- * reports the reuse over real gRPC; the digest cumsum-api sends is the encoding README documents.
+ * A client-chosen X-Request-Id reused for another body is not a retry: both services as
+ * processes (strict delivery, embedded store). The stored record stays the first one, and
+ * transaction-api reports the reuse over real gRPC; the digest cumsum-api sends is the
+ * encoding README documents.
  */
 class ReusedRequestIdTests {
 
@@ -81,7 +82,8 @@ class ReusedRequestIdTests {
 		HttpResponse<String> first = client.post("{\"arr\":[1,2,3]}", "reuse-other-1");
 		assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
 
-		// answered 200 (this branch) or 409 (with cumsum-api's conflict mapping): never stored
+		// answered 200 (this branch) or 409 (with cumsum-api's conflict mapping): never
+		// stored
 		HttpResponse<String> second = client.post("{\"arr\":[40,50],\"mode\":\"np\"}", "reuse-other-1");
 		assertThat(second.statusCode()).as(second.body()).isIn(200, 409);
 
@@ -99,14 +101,16 @@ class ReusedRequestIdTests {
 		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
 		try {
 			var history = TransactionServiceGrpc.newBlockingStub(channel);
-			// the digest README documents for [1,2,3] in mode man: what cumsum-api stored, so a retry
+			// the digest README documents for [1,2,3] in mode man: what cumsum-api
+			// stored, so a retry
 			RecordBatchResponse retry = history.withDeadlineAfter(10, TimeUnit.SECONDS)
 				.recordBatch(batch(record("reuse-grpc-1", "man\n1\n2\n3\n", 1, 2, 3)));
 			assertThat(retry.getDuplicates()).isEqualTo(1);
 			assertThat(retry.getConflictingRequestIdsList()).isEmpty();
 
 			RecordBatchResponse reused = history.withDeadlineAfter(10, TimeUnit.SECONDS)
-				.recordBatch(batch(record("reuse-grpc-1", "man\n4\n5\n", 4, 5), record("reuse-grpc-2", "man\n4\n5\n", 4, 5)));
+				.recordBatch(batch(record("reuse-grpc-1", "man\n4\n5\n", 4, 5),
+						record("reuse-grpc-2", "man\n4\n5\n", 4, 5)));
 			assertThat(reused.getConflictingRequestIdsList()).containsExactly("reuse-grpc-1");
 			assertThat(reused.getInserted()).isEqualTo(1);
 			assertThat(reused.getDuplicates()).isZero();
@@ -120,8 +124,9 @@ class ReusedRequestIdTests {
 	}
 
 	/**
-	 * Needs cumsum-api's delivery to map conflicting_request_ids to 409 (strict mode), which is on
-	 * another branch; on this one the second POST answers 200 (and stores nothing).
+	 * Needs cumsum-api's delivery to map conflicting_request_ids to 409 (strict mode),
+	 * which is on another branch; on this one the second POST answers 200 (and stores
+	 * nothing).
 	 */
 	@Test
 	void strictModeAnswers409ForAReusedIdWithAnotherBody() throws Exception {
@@ -130,8 +135,8 @@ class ReusedRequestIdTests {
 		HttpResponse<String> reused = client.post("{\"arr\":[8]}", "reuse-409-1");
 
 		assertThat(reused.statusCode()).as(reused.body()).isEqualTo(409);
-		assertThat(reused.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(reused.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(ApiClient.json(reused).get("status").asInt()).isEqualTo(409);
 		assertThat(ApiClient.json(client.get("/api/transactions/reuse-409-1")).get("input").toString())
 			.isEqualTo("[7]");
@@ -157,8 +162,8 @@ class ReusedRequestIdTests {
 			.setOutput(Values.newBuilder().setInts(values))
 			.setLength(input.length)
 			.setPod("grpc-client")
-			.setInputDigest(ByteString.copyFrom(MessageDigest.getInstance("SHA-256")
-				.digest(digestInput.getBytes(StandardCharsets.UTF_8))))
+			.setInputDigest(ByteString
+				.copyFrom(MessageDigest.getInstance("SHA-256").digest(digestInput.getBytes(StandardCharsets.UTF_8))))
 			.build();
 	}
 

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * One service's executable jar as a real process on loopback ports: test-support's
- * {@link dev.cumsum.testsupport.ServiceProcess} with the arguments the system tests start each
- * service with.
+ * {@link dev.cumsum.testsupport.ServiceProcess} with the arguments the system tests start
+ * each service with.
  */
 final class ServiceProcess extends dev.cumsum.testsupport.ServiceProcess {
 
@@ -35,7 +35,10 @@ final class ServiceProcess extends dev.cumsum.testsupport.ServiceProcess {
 		return cumsumApi(DEFAULT_JVM, port, managementPort, transactionGrpcPort, deliveryMode, extra);
 	}
 
-	/** With these JVM options instead of the small defaults (e.g. the chart's, {@link ChartJvm}). */
+	/**
+	 * With these JVM options instead of the small defaults (e.g. the chart's,
+	 * {@link ChartJvm}).
+	 */
 	static ServiceProcess cumsumApi(List<String> jvmOptions, int port, int managementPort, int transactionGrpcPort,
 			String deliveryMode, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--server.port=" + port,

@@ -9,9 +9,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Logs as the chart configures them ({@code logging.structured.format.console=ecs}): one JSON
- * object per line carrying the trace id, span id and request id; request bodies never appear.
- * Without the property (local mode) the logs stay plain text.
+ * Logs as the chart configures them ({@code logging.structured.format.console=ecs}): one
+ * JSON object per line carrying the trace id, span id and request id; request bodies
+ * never appear. Without the property (local mode) the logs stay plain text.
  */
 class StructuredLoggingTests {
 

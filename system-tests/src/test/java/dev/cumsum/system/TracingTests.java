@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One request, one trace across both services, exported over OTLP as to Jaeger v2:
- * HTTP server (cumsum-api) -> delivery batch -> gRPC client -> gRPC server (transaction-api) ->
- * MongoDB write, each span the child of the one before, with the request id on the HTTP span.
+ * One request, one trace across both services, exported over OTLP as to Jaeger v2: HTTP
+ * server (cumsum-api) -> delivery batch -> gRPC client -> gRPC server (transaction-api)
+ * -> MongoDB write, each span the child of the one before, with the request id on the
+ * HTTP span.
  */
 class TracingTests {
 
@@ -43,17 +44,19 @@ class TracingTests {
 			assertThat(http.span().getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
 			ByteString trace = http.span().getTraceId();
 
-			ReceivedSpan batch = await(otlp, (s) -> s.span().getTraceId().equals(trace)
-					&& s.span().getName().equals("cumsum.delivery.batch"));
-			ReceivedSpan grpcClient = await(otlp, (s) -> s.span().getTraceId().equals(trace)
-					&& s.service().equals("cumsum-api") && s.span().getKind() == Span.SpanKind.SPAN_KIND_CLIENT
-					&& s.span().getName().contains("RecordBatch"));
+			ReceivedSpan batch = await(otlp,
+					(s) -> s.span().getTraceId().equals(trace) && s.span().getName().equals("cumsum.delivery.batch"));
+			ReceivedSpan grpcClient = await(otlp,
+					(s) -> s.span().getTraceId().equals(trace) && s.service().equals("cumsum-api")
+							&& s.span().getKind() == Span.SpanKind.SPAN_KIND_CLIENT
+							&& s.span().getName().contains("RecordBatch"));
 			ReceivedSpan grpcServer = await(otlp, (s) -> s.span().getTraceId().equals(trace)
 					&& s.service().equals("transaction-api") && s.span().getKind() == Span.SpanKind.SPAN_KIND_SERVER);
-			ReceivedSpan mongo = await(otlp, (s) -> s.span().getTraceId().equals(trace)
-					&& s.span().getName().equals("mongodb insertMany"));
+			ReceivedSpan mongo = await(otlp,
+					(s) -> s.span().getTraceId().equals(trace) && s.span().getName().equals("mongodb insertMany"));
 
-			assertThat(batch.span().getParentSpanId()).as("batch under the HTTP span").isEqualTo(http.span().getSpanId());
+			assertThat(batch.span().getParentSpanId()).as("batch under the HTTP span")
+				.isEqualTo(http.span().getSpanId());
 			assertThat(grpcClient.span().getParentSpanId()).as("gRPC client under the batch")
 				.isEqualTo(batch.span().getSpanId());
 			assertThat(grpcServer.span().getParentSpanId()).as("gRPC server under the gRPC client")

@@ -10,15 +10,20 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A real Prometheus on a free loopback port over series backfilled with {@code promtool tsdb
- * create-blocks-from openmetrics}, optionally with recording rules evaluated over that history
- * ({@code promtool tsdb create-blocks-from rules} against the same Prometheus, then a restart that
- * loads the new blocks). No scrape jobs: it holds only what was backfilled. Missing binaries skip
- * the test on a developer machine and fail it in CI ({@code CI=true}).
+ * A real Prometheus on a free loopback port over series backfilled with
+ * {@code promtool tsdb
+ * create-blocks-from openmetrics}, optionally with recording rules evaluated over that
+ * history ({@code promtool tsdb create-blocks-from rules} against the same Prometheus,
+ * then a restart that loads the new blocks). No scrape jobs: it holds only what was
+ * backfilled. Missing binaries skip the test on a developer machine and fail it in CI
+ * ({@code CI=true}).
  */
 public class BackfilledPrometheus implements AutoCloseable {
 
-	/** Recording rules to evaluate every {@code evalInterval} from {@code start} to {@code end}. */
+	/**
+	 * Recording rules to evaluate every {@code evalInterval} from {@code start} to
+	 * {@code end}.
+	 */
 	public record RecordingRules(Path file, Instant start, Instant end, Duration evalInterval) {
 	}
 
@@ -30,7 +35,10 @@ public class BackfilledPrometheus implements AutoCloseable {
 		this.server = server;
 	}
 
-	/** Backfills {@code openMetrics} (OpenMetrics text ending in {@code # EOF}) under {@code work}. */
+	/**
+	 * Backfills {@code openMetrics} (OpenMetrics text ending in {@code # EOF}) under
+	 * {@code work}.
+	 */
 	public static BackfilledPrometheus start(Path work, String openMetrics) throws IOException, InterruptedException {
 		return new BackfilledPrometheus(backfill(work, openMetrics, null));
 	}
@@ -41,7 +49,10 @@ public class BackfilledPrometheus implements AutoCloseable {
 		return new BackfilledPrometheus(backfill(work, openMetrics, rules));
 	}
 
-	/** The running Prometheus over the backfilled TSDB in {@code work/data}; {@code rules} may be null. */
+	/**
+	 * The running Prometheus over the backfilled TSDB in {@code work/data}; {@code rules}
+	 * may be null.
+	 */
 	protected static PrometheusServer backfill(Path work, String openMetrics, RecordingRules rules)
 			throws IOException, InterruptedException {
 		String promtool = Executables.require("promtool").toString();
@@ -50,8 +61,7 @@ public class BackfilledPrometheus implements AutoCloseable {
 		Files.createDirectories(data);
 		Path input = work.resolve("series.om.txt");
 		Files.writeString(input, openMetrics);
-		Executables.run(work, promtool, "tsdb", "create-blocks-from", "openmetrics", input.toString(),
-				data.toString());
+		Executables.run(work, promtool, "tsdb", "create-blocks-from", "openmetrics", input.toString(), data.toString());
 		PrometheusServer server = PrometheusServer.start(work, CONFIG);
 		if (rules == null) {
 			return server;
@@ -105,7 +115,13 @@ public class BackfilledPrometheus implements AutoCloseable {
 		}
 
 		public OpenMetrics sample(String name, String labels, double value, long time) {
-			this.text.append(name).append('{').append(labels).append("} ").append(value).append(' ').append(time)
+			this.text.append(name)
+				.append('{')
+				.append(labels)
+				.append("} ")
+				.append(value)
+				.append(' ')
+				.append(time)
 				.append('\n');
 			return this;
 		}

@@ -11,15 +11,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
-/** External tools the tests run (prometheus, promtool), and loopback ports for the processes. */
+/**
+ * External tools the tests run (prometheus, promtool), and loopback ports for the
+ * processes.
+ */
 public final class Executables {
 
 	private Executables() {
 	}
 
 	/**
-	 * The executable from PATH. Outside CI a missing tool skips the test with a hint; in CI
-	 * ({@code CI=true}) it fails, so a green build always means the Prometheus-backed tests ran.
+	 * The executable from PATH. Outside CI a missing tool skips the test with a hint; in
+	 * CI ({@code CI=true}) it fails, so a green build always means the Prometheus-backed
+	 * tests ran.
 	 */
 	public static Path require(String executable) {
 		for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
@@ -46,7 +50,10 @@ public final class Executables {
 		}
 	}
 
-	/** Runs a command to completion in {@code workDir}, returning its combined output; fails on a non-zero exit. */
+	/**
+	 * Runs a command to completion in {@code workDir}, returning its combined output;
+	 * fails on a non-zero exit.
+	 */
 	public static String run(Path workDir, String... command) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes());

@@ -21,10 +21,14 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real Prometheus process on a free loopback port, and a small client for its HTTP API. */
+/**
+ * A real Prometheus process on a free loopback port, and a small client for its HTTP API.
+ */
 public final class PrometheusServer implements AutoCloseable {
 
-	/** One series of a query result: its labels and its values (one for an instant query). */
+	/**
+	 * One series of a query result: its labels and its values (one for an instant query).
+	 */
 	public record Series(Map<String, String> labels, List<Double> values) {
 		public double value() {
 			return values.getLast();
@@ -38,8 +42,11 @@ public final class PrometheusServer implements AutoCloseable {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final Process process;
+
 	private final URI base;
+
 	private final Path log;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private PrometheusServer(Process process, URI base, Path log) {
@@ -48,23 +55,26 @@ public final class PrometheusServer implements AutoCloseable {
 		this.log = log;
 	}
 
-	/** Starts Prometheus with the given configuration over the TSDB in {@code workDir/data}. */
+	/**
+	 * Starts Prometheus with the given configuration over the TSDB in
+	 * {@code workDir/data}.
+	 */
 	public static PrometheusServer start(Path workDir, String config) throws IOException, InterruptedException {
 		Path binary = Executables.require("prometheus");
 		Path data = Files.createDirectories(workDir.resolve("data"));
 		Path configFile = workDir.resolve("prometheus.yml");
 		Files.writeString(configFile, config);
 		int port = Executables.freePort();
-		return launch(new ProcessBuilder(binary.toString(),
-				"--config.file=" + configFile,
-				"--storage.tsdb.path=" + data,
-				"--storage.tsdb.retention.time=3650d",
-				"--web.listen-address=127.0.0.1:" + port), workDir, port);
+		return launch(
+				new ProcessBuilder(binary.toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + data,
+						"--storage.tsdb.retention.time=3650d", "--web.listen-address=127.0.0.1:" + port),
+				workDir, port);
 	}
 
 	/**
-	 * Starts Prometheus with {@code builder} (a command that runs, or execs, prometheus listening on
-	 * 127.0.0.1:{@code port}) and waits until it is ready; its output goes to {@code workDir/prometheus.log}.
+	 * Starts Prometheus with {@code builder} (a command that runs, or execs, prometheus
+	 * listening on 127.0.0.1:{@code port}) and waits until it is ready; its output goes
+	 * to {@code workDir/prometheus.log}.
 	 */
 	public static PrometheusServer launch(ProcessBuilder builder, Path workDir, int port)
 			throws IOException, InterruptedException {
@@ -88,7 +98,8 @@ public final class PrometheusServer implements AutoCloseable {
 				if (response.statusCode() == 200) {
 					return;
 				}
-			} catch (IOException notYet) {
+			}
+			catch (IOException notYet) {
 				// not listening yet
 			}
 			Thread.sleep(100);
@@ -117,8 +128,8 @@ public final class PrometheusServer implements AutoCloseable {
 
 	public List<Series> queryRange(String promql, Instant start, Instant end, Duration step)
 			throws IOException, InterruptedException {
-		return parse(post("/api/v1/query_range", Map.of("query", promql, "start", seconds(start),
-				"end", seconds(end), "step", String.valueOf(step.toSeconds()))), promql);
+		return parse(post("/api/v1/query_range", Map.of("query", promql, "start", seconds(start), "end", seconds(end),
+				"step", String.valueOf(step.toSeconds()))), promql);
 	}
 
 	public List<String> labelValues(String label, String match, Instant start, Instant end)
@@ -133,8 +144,9 @@ public final class PrometheusServer implements AutoCloseable {
 
 	/** Labels of the targets Prometheus scrapes, with their health ("up"). */
 	public List<Map<String, String>> activeTargets() throws IOException, InterruptedException {
-		HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/targets?state=active"))
-				.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = http.send(
+				HttpRequest.newBuilder(base.resolve("/api/v1/targets?state=active")).build(),
+				HttpResponse.BodyHandlers.ofString());
 		List<Map<String, String>> targets = new ArrayList<>();
 		for (JsonNode target : JSON.readTree(response.body()).path("data").path("activeTargets")) {
 			Map<String, String> labels = new LinkedHashMap<>();
@@ -150,14 +162,19 @@ public final class PrometheusServer implements AutoCloseable {
 		return call(path, form, true);
 	}
 
-	private JsonNode call(String path, Map<String, String> form, boolean post) throws IOException, InterruptedException {
-		String body = form.entrySet().stream()
-				.map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-						+ URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-				.collect(Collectors.joining("&"));
+	private JsonNode call(String path, Map<String, String> form, boolean post)
+			throws IOException, InterruptedException {
+		String body = form.entrySet()
+			.stream()
+			.map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+					+ URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
 		HttpRequest request = post
-				? HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
-						.POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20)).build()
+				? HttpRequest.newBuilder(base.resolve(path))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.timeout(Duration.ofSeconds(20))
+					.build()
 				: HttpRequest.newBuilder(base.resolve(path + "?" + body)).timeout(Duration.ofSeconds(20)).build();
 		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
 		if (!response.body().startsWith("{")) {
@@ -199,9 +216,11 @@ public final class PrometheusServer implements AutoCloseable {
 			if (!process.waitFor(10, TimeUnit.SECONDS)) {
 				process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
 			}
-		} catch (InterruptedException e) {
+		}
+		catch (InterruptedException e) {
 			process.destroyForcibly();
 			Thread.currentThread().interrupt();
 		}
 	}
+
 }

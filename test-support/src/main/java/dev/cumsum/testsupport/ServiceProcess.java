@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One service's executable jar ({@code <apps.dir>/<name>-exec.jar}, default {@code target/apps})
- * as a real process on loopback ports, with its output in {@code <logs.dir>/<name>-<start>.log}
- * (default {@code target/process-logs}). Created stopped; {@link #start()} may be called again
- * after {@link #kill()} or {@link #terminate(Duration)} to restart it with the same arguments.
+ * One service's executable jar ({@code <apps.dir>/<name>-exec.jar}, default
+ * {@code target/apps}) as a real process on loopback ports, with its output in
+ * {@code <logs.dir>/<name>-<start>.log} (default {@code target/process-logs}). Created
+ * stopped; {@link #start()} may be called again after {@link #kill()} or
+ * {@link #terminate(Duration)} to restart it with the same arguments.
  */
 public class ServiceProcess implements AutoCloseable {
 
@@ -40,7 +41,8 @@ public class ServiceProcess implements AutoCloseable {
 	private int starts;
 
 	/**
-	 * @param name the jar's name without {@code -exec.jar}: {@code cumsum-api} or {@code transaction-api}
+	 * @param name the jar's name without {@code -exec.jar}: {@code cumsum-api} or
+	 * {@code transaction-api}
 	 * @param managementPort where {@code /actuator/health/readiness} answers
 	 * @param args the service's arguments ({@code --property=value})
 	 */
@@ -48,7 +50,10 @@ public class ServiceProcess implements AutoCloseable {
 		this(name, managementPort, DEFAULT_JVM, args);
 	}
 
-	/** With {@code jvmOptions} instead of {@link #DEFAULT_JVM} (e.g. the chart's own options). */
+	/**
+	 * With {@code jvmOptions} instead of {@link #DEFAULT_JVM} (e.g. the chart's own
+	 * options).
+	 */
 	protected ServiceProcess(String name, int managementPort, List<String> jvmOptions, List<String> args) {
 		Path jar = Path.of(System.getProperty("apps.dir", "target/apps"), name + "-exec.jar");
 		if (!Files.exists(jar)) {
@@ -89,8 +94,8 @@ public class ServiceProcess implements AutoCloseable {
 		Instant deadline = Instant.now().plus(timeout);
 		while (Instant.now().isBefore(deadline)) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this.name + " exited with " + this.process.exitValue() + ":\n"
-						+ logTail());
+				throw new IllegalStateException(
+						this.name + " exited with " + this.process.exitValue() + ":\n" + logTail());
 			}
 			if (readinessStatus() == 200) {
 				return this;
@@ -103,9 +108,11 @@ public class ServiceProcess implements AutoCloseable {
 	/** HTTP status of the readiness endpoint, -1 when nothing answers. */
 	public int readinessStatus() {
 		try {
-			return HTTP.send(HttpRequest.newBuilder(managementUri("/actuator/health/readiness"))
-				.timeout(Duration.ofSeconds(2))
-				.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+			return HTTP
+				.send(HttpRequest.newBuilder(managementUri("/actuator/health/readiness"))
+					.timeout(Duration.ofSeconds(2))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode();
 		}
 		catch (IOException ex) {
 			return -1;
@@ -136,7 +143,10 @@ public class ServiceProcess implements AutoCloseable {
 		return this.process.exitValue();
 	}
 
-	/** Resident set size of the process (Linux {@code /proc}), what a container memory limit counts; -1 once gone. */
+	/**
+	 * Resident set size of the process (Linux {@code /proc}), what a container memory
+	 * limit counts; -1 once gone.
+	 */
 	public long rssBytes() {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.process.pid()), "status"))) {

@@ -15,7 +15,10 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 
-/** Real clients of a running transaction-api: a plaintext gRPC channel and HTTP to the management port. */
+/**
+ * Real clients of a running transaction-api: a plaintext gRPC channel and HTTP to the
+ * management port.
+ */
 public final class TestClients {
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,8 +62,8 @@ public final class TestClients {
 	}
 
 	/**
-	 * The value of one sample in the Prometheus text exposition, found by metric name and one
-	 * label; fails when absent so that a renamed metric cannot pass unnoticed.
+	 * The value of one sample in the Prometheus text exposition, found by metric name and
+	 * one label; fails when absent so that a renamed metric cannot pass unnoticed.
 	 */
 	public static double metric(int managementPort, String name, String label, String value) {
 		HttpResponse<String> response = get(managementPort, "/actuator/prometheus");

@@ -38,7 +38,9 @@ public final class TestRecords {
 			.build();
 	}
 
-	/** The record with an input digest (any bytes: transaction-api only compares them). */
+	/**
+	 * The record with an input digest (any bytes: transaction-api only compares them).
+	 */
 	public static Record withDigest(Record record, String digest) {
 		return record.toBuilder().setInputDigest(ByteString.copyFromUtf8(digest)).build();
 	}
@@ -57,7 +59,9 @@ public final class TestRecords {
 	}
 
 	public static Values ints(long... values) {
-		return Values.newBuilder().setInts(Int64List.newBuilder().addAllValues(Arrays.stream(values).boxed().toList())).build();
+		return Values.newBuilder()
+			.setInts(Int64List.newBuilder().addAllValues(Arrays.stream(values).boxed().toList()))
+			.build();
 	}
 
 	public static Values decimals(String... values) {
@@ -71,8 +75,8 @@ public final class TestRecords {
 			.setReceivedAt(timestamp(receivedAt))
 			.setMode("np")
 			.setInput(decimals("9223372036854775807", "1", "0.3", "1E+400", "-9223372036854775809"))
-			.setOutput(decimals("9223372036854775807", "9223372036854775808", "9223372036854775808.3", "1E+400",
-					"1E+400"))
+			.setOutput(
+					decimals("9223372036854775807", "9223372036854775808", "9223372036854775808.3", "1E+400", "1E+400"))
 			.setLength(5)
 			.setComputeNs(Long.MAX_VALUE)
 			.setPod("pod-extremes")

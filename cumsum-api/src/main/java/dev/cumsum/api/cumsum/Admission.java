@@ -9,12 +9,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * Admission control by cost: a request is admitted while fewer than the request budget are in
- * flight, and each part of its cost ({@link RequestCost}) is reserved from the cost budget before
- * the work it stands for. Nothing waits: beyond a budget the answer is 503 with Retry-After at
- * once (outcome {@code overloaded} on {@code cumsum_requests_total}), and a request that alone
- * would cost more than the whole budget is 413. Both budgets default to shares of the heap, so no
- * mix of valid requests can exhaust it (README, "Admission control").
+ * Admission control by cost: a request is admitted while fewer than the request budget
+ * are in flight, and each part of its cost ({@link RequestCost}) is reserved from the
+ * cost budget before the work it stands for. Nothing waits: beyond a budget the answer is
+ * 503 with Retry-After at once (outcome {@code overloaded} on
+ * {@code cumsum_requests_total}), and a request that alone would cost more than the whole
+ * budget is 413. Both budgets default to shares of the heap, so no mix of valid requests
+ * can exhaust it (README, "Admission control").
  */
 @Component
 class Admission {
@@ -59,8 +60,8 @@ class Admission {
 	}
 
 	/**
-	 * Takes a request slot and reserves the request's fixed cost; the ticket is released by
-	 * {@link ApiCall#release} when the request finished (its answer written).
+	 * Takes a request slot and reserves the request's fixed cost; the ticket is released
+	 * by {@link ApiCall#release} when the request finished (its answer written).
 	 * @throws RequestRejectedException beyond the request or cost budget
 	 */
 	Ticket admit(ApiCall call) {
@@ -95,8 +96,9 @@ class Admission {
 
 		/**
 		 * Reserves more of the cost budget for this request.
-		 * @throws RequestRejectedException too large (413) when this request alone would exceed the whole
-		 * budget, overloaded (503) when the requests in flight leave too little of it
+		 * @throws RequestRejectedException too large (413) when this request alone would
+		 * exceed the whole budget, overloaded (503) when the requests in flight leave too
+		 * little of it
 		 */
 		void reserve(long bytes) {
 			if (this.closed || bytes <= 0) {

@@ -9,13 +9,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Admission control of {@code POST /api}: how much work may be in flight at once. Beyond either
- * budget a request gets 503 with Retry-After at once, before any expensive work (README, "Admission
- * control").
+ * Admission control of {@code POST /api}: how much work may be in flight at once. Beyond
+ * either budget a request gets 503 with Retry-After at once, before any expensive work
+ * (README, "Admission control").
  *
- * @param heapFraction share of the maximum heap ({@link Runtime#maxMemory()}) that in-flight requests
- * may cost together, by {@link RequestCost}'s estimate; used when {@code maxCost} is unset
- * @param maxCost the in-flight cost budget in estimated heap bytes; unset = heapFraction of the heap
+ * @param heapFraction share of the maximum heap ({@link Runtime#maxMemory()}) that
+ * in-flight requests may cost together, by {@link RequestCost}'s estimate; used when
+ * {@code maxCost} is unset
+ * @param maxCost the in-flight cost budget in estimated heap bytes; unset = heapFraction
+ * of the heap
  * @param maxRequests requests in flight at once; unset = one per MiB of heap, at least 32
  * @param retryAfter the Retry-After sent with the 503
  */

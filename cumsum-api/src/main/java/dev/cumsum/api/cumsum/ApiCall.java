@@ -5,11 +5,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code POST /api} as {@link ApiRequestFilter}, {@link CumSumController} and
- * {@link Admission} share it: the filter starts it (with the request id) and finishes it (counts
- * it, gives the admission ticket back once the answer is written); the controller and admission
- * control fill in what they learn on the way (mode, ticket, refused as overloaded). One typed
- * object on the request, owned by the filter, instead of loose request attributes passed both
- * ways.
+ * {@link Admission} share it: the filter starts it (with the request id) and finishes it
+ * (counts it, gives the admission ticket back once the answer is written); the controller
+ * and admission control fill in what they learn on the way (mode, ticket, refused as
+ * overloaded). One typed object on the request, owned by the filter, instead of loose
+ * request attributes passed both ways.
  */
 final class ApiCall {
 
@@ -23,7 +23,9 @@ final class ApiCall {
 
 	private boolean overloaded;
 
-	/** @param requestId the request id, null when the client sent an invalid one */
+	/**
+	 * @param requestId the request id, null when the client sent an invalid one
+	 */
 	ApiCall(@Nullable String requestId) {
 		this.requestId = requestId;
 	}
@@ -45,7 +47,10 @@ final class ApiCall {
 		return this.requestId;
 	}
 
-	/** The request's mode, null until its body was read (and for bodies that were invalid). */
+	/**
+	 * The request's mode, null until its body was read (and for bodies that were
+	 * invalid).
+	 */
 	@Nullable Mode mode() {
 		return this.mode;
 	}
@@ -58,7 +63,10 @@ final class ApiCall {
 		this.ticket = ticket;
 	}
 
-	/** Refused by admission control: a 503 that is about this instance's capacity, not the history. */
+	/**
+	 * Refused by admission control: a 503 that is about this instance's capacity, not the
+	 * history.
+	 */
 	void refusedAsOverloaded() {
 		this.overloaded = true;
 	}
@@ -67,7 +75,10 @@ final class ApiCall {
 		return this.overloaded;
 	}
 
-	/** Gives the admission ticket back (after the answer was written, which it paid for too). */
+	/**
+	 * Gives the admission ticket back (after the answer was written, which it paid for
+	 * too).
+	 */
 	void release() {
 		if (this.ticket != null) {
 			this.ticket.close();

@@ -14,10 +14,11 @@ import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Around every {@code POST /api}: resolves the request id (client's or generated), echoes it in
- * {@code X-Request-Id} on every answer including errors, puts it on the trace span and in the log
- * context ({@code request_id}), and counts the request once it finished; then gives its
- * admission ticket back (after the answer was written, which is part of what the ticket paid for).
+ * Around every {@code POST /api}: resolves the request id (client's or generated), echoes
+ * it in {@code X-Request-Id} on every answer including errors, puts it on the trace span
+ * and in the log context ({@code request_id}), and counts the request once it finished;
+ * then gives its admission ticket back (after the answer was written, which is part of
+ * what the ticket paid for).
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 

@@ -10,11 +10,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code cumsum_requests_total{mode,outcome}}: the counter the autoscaler reads (docs/metrics.md).
- * Every label combination ({@link Mode} labels plus {@value #INVALID_MODE} for requests whose mode
- * is unknown, times every {@link Outcome}) is registered at startup, so an idle pod reports a rate
- * of 0. Requests refused by admission control count too (outcome {@code overloaded}): the
- * autoscaler must see the load that the pod could not take.
+ * {@code cumsum_requests_total{mode,outcome}}: the counter the autoscaler reads
+ * (docs/metrics.md). Every label combination ({@link Mode} labels plus
+ * {@value #INVALID_MODE} for requests whose mode is unknown, times every {@link Outcome})
+ * is registered at startup, so an idle pod reports a rate of 0. Requests refused by
+ * admission control count too (outcome {@code overloaded}): the autoscaler must see the
+ * load that the pod could not take.
  */
 @Component
 class ApiRequestMetrics {
@@ -28,7 +29,10 @@ class ApiRequestMetrics {
 
 		final String label = name().toLowerCase(Locale.ROOT);
 
-		/** @param overloaded refused by admission control (a 503 that is not about the history) */
+		/**
+		 * @param overloaded refused by admission control (a 503 that is not about the
+		 * history)
+		 */
 		static Outcome of(int status, boolean overloaded) {
 			if (status < 400) {
 				return SUCCESS;
@@ -70,7 +74,8 @@ class ApiRequestMetrics {
 
 	/**
 	 * @param mode the request's mode, null when it was not read (invalid body)
-	 * @param overloaded refused by admission control (a 503 that is not about the history)
+	 * @param overloaded refused by admission control (a 503 that is not about the
+	 * history)
 	 */
 	void count(Mode mode, int status, boolean overloaded) {
 		Map<Outcome, Counter> counters = (mode != null) ? this.byMode.get(mode) : this.invalidMode;

@@ -4,10 +4,10 @@ import dev.cumsum.api.cumsum.NumberArray.Decimals;
 import dev.cumsum.api.cumsum.NumberArray.Longs;
 
 /**
- * Exact cumulative sums with the algorithm of a {@link Mode}. The long path detects overflow
- * ({@link Math#addExact}) and then redoes the sum in BigDecimal, so {@code [Long.MAX_VALUE, 1]}
- * gives {@code 9223372036854775808} instead of wrapping, and {@code [0.1, 0.2]} gives
- * {@code [0.1, 0.3]}.
+ * Exact cumulative sums with the algorithm of a {@link Mode}. The long path detects
+ * overflow ({@link Math#addExact}) and then redoes the sum in BigDecimal, so
+ * {@code [Long.MAX_VALUE, 1]} gives {@code 9223372036854775808} instead of wrapping, and
+ * {@code [0.1, 0.2]} gives {@code [0.1, 0.3]}.
  */
 final class CumSum {
 
@@ -29,9 +29,9 @@ final class CumSum {
 	}
 
 	/**
-	 * A partial sum of another algorithm can overflow where no prefix does (the parallel prefix of
-	 * {@code [-1, MAX, 1]}): only a sequential overflow means the result needs decimals, so every
-	 * mode returns the same kind.
+	 * A partial sum of another algorithm can overflow where no prefix does (the parallel
+	 * prefix of {@code [-1, MAX, 1]}): only a sequential overflow means the result needs
+	 * decimals, so every mode returns the same kind.
 	 */
 	private static NumberArray exactLongsOrDecimals(Mode mode, Longs longs) {
 		if (mode != Mode.MAN) {

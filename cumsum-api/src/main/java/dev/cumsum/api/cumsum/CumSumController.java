@@ -18,7 +18,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api}: the cumulative sum, recorded in the history before (strict) or after (async) answering. */
+/**
+ * {@code POST /api}: the cumulative sum, recorded in the history before (strict) or after
+ * (async) answering.
+ */
 @RestController
 class CumSumController {
 
@@ -34,8 +37,8 @@ class CumSumController {
 
 	private final String pod;
 
-	CumSumController(CumSumRequestReader reader, Admission admission, Delivery delivery,
-			ObjectProvider<Tracer> tracer, @Value("${cumsum.pod-name}") String pod) {
+	CumSumController(CumSumRequestReader reader, Admission admission, Delivery delivery, ObjectProvider<Tracer> tracer,
+			@Value("${cumsum.pod-name}") String pod) {
 		this.reader = reader;
 		this.admission = admission;
 		this.delivery = delivery;
@@ -49,7 +52,8 @@ class CumSumController {
 		ApiCall call = ApiCall.of(request);
 		String requestId = call.requestId();
 		if (requestId == null) {
-			throw RequestRejectedException.invalid(RequestIds.HEADER + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+			throw RequestRejectedException
+				.invalid(RequestIds.HEADER + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
 		}
 		// released by ApiRequestFilter once the answer is written
 		Admission.Ticket ticket = this.admission.admit(call);
@@ -61,8 +65,8 @@ class CumSumController {
 		long execNs = System.nanoTime() - start;
 
 		if (this.delivery.enabled()) {
-			Record record = HistoryRecords.of(requestId, receivedAt, body.mode(), body.values(), sums, execNs,
-					this.pod, traceId());
+			Record record = HistoryRecords.of(requestId, receivedAt, body.mode(), body.values(), sums, execNs, this.pod,
+					traceId());
 			this.delivery.deliver(record);
 		}
 		// ids and sizes only: request bodies are never logged

@@ -19,8 +19,8 @@ import tools.jackson.core.json.JsonFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Streams the body through a JSON tokenizer, so limits apply while reading and numbers are taken
- * exactly from their text (never through double). Accepts exactly
+ * Streams the body through a JSON tokenizer, so limits apply while reading and numbers
+ * are taken exactly from their text (never through double). Accepts exactly
  * {@code {"arr":[numbers...],"mode":"man"|"np"}}, mode optional.
  */
 @Component
@@ -28,9 +28,7 @@ class CumSumRequestReader {
 
 	static final String SHAPE = "expected {\"arr\":[1,2,3],\"mode\":\"man\"}";
 
-	private final JsonFactory json = JsonFactory.builder()
-		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-		.build();
+	private final JsonFactory json = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
 	private final RequestLimits limits;
 
@@ -39,9 +37,10 @@ class CumSumRequestReader {
 	}
 
 	/**
-	 * Reads and checks the body, reserving its admission cost on the ticket as it goes: the body
-	 * by its Content-Length up front (or as it arrives), the elements as they are parsed, and the
-	 * result once its size is bounded, all before anything is computed.
+	 * Reads and checks the body, reserving its admission cost on the ticket as it goes:
+	 * the body by its Content-Length up front (or as it arrives), the elements as they
+	 * are parsed, and the result once its size is bounded, all before anything is
+	 * computed.
 	 */
 	CumSumRequest read(InputStream body, long contentLength, Admission.Ticket ticket) {
 		long maxBytes = this.limits.maxBodySize().toBytes();
@@ -122,7 +121,8 @@ class CumSumRequestReader {
 		JsonToken token;
 		while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
 			if (n == this.limits.maxElements()) {
-				throw RequestRejectedException.tooLarge("\"arr\" has more than " + this.limits.maxElements() + " elements");
+				throw RequestRejectedException
+					.tooLarge("\"arr\" has more than " + this.limits.maxElements() + " elements");
 			}
 			if (n % ELEMENT_STEP == 0) {
 				ticket.reserve(RequestCost.longs(ELEMENT_STEP));
@@ -156,7 +156,8 @@ class CumSumRequestReader {
 			n++;
 		}
 		if (decimals == null) {
-			// a sum may overflow into decimals only when the magnitudes add up beyond a long
+			// a sum may overflow into decimals only when the magnitudes add up beyond a
+			// long
 			boolean mayOverflow = magnitude == Long.MAX_VALUE;
 			long digits = mayOverflow ? (long) n * (19 + DigitSpan.growth(n)) : 20L * n;
 			if (mayOverflow) {
@@ -214,7 +215,10 @@ class CumSumRequestReader {
 		};
 	}
 
-	/** Upper bound on the digits of every partial sum: widest integer part plus deepest fraction. */
+	/**
+	 * Upper bound on the digits of every partial sum: widest integer part plus deepest
+	 * fraction.
+	 */
 	private static final class DigitSpan {
 
 		private int integerDigits;
@@ -230,7 +234,10 @@ class CumSumRequestReader {
 			return (long) n * (this.integerDigits + growth(n) + this.fractionDigits);
 		}
 
-		/** A sum of n values has at most log10(n) more integer digits than the widest value. */
+		/**
+		 * A sum of n values has at most log10(n) more integer digits than the widest
+		 * value.
+		 */
 		static int growth(int n) {
 			return (int) Math.ceil(Math.log10(Math.max(n, 1))) + 1;
 		}

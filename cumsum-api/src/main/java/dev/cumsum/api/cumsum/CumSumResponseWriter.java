@@ -12,7 +12,8 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * Writes the 200 body with the old API's fields plus the request id:
  * {@code {"message":"success","data":[...],"exec_ns":N,"start_time":S,"request_id":"..."}}.
- * Streaming keeps exact numbers exact (BigDecimal text, never double) and skips reflection.
+ * Streaming keeps exact numbers exact (BigDecimal text, never double) and skips
+ * reflection.
  */
 final class CumSumResponseWriter {
 

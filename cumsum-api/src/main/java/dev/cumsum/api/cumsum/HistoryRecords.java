@@ -25,9 +25,8 @@ final class HistoryRecords {
 			long computeNs, String pod, String traceId) {
 		return Record.newBuilder()
 			.setRequestId(requestId)
-			.setReceivedAt(Timestamp.newBuilder()
-				.setSeconds(receivedAt.getEpochSecond())
-				.setNanos(receivedAt.getNano()))
+			.setReceivedAt(
+					Timestamp.newBuilder().setSeconds(receivedAt.getEpochSecond()).setNanos(receivedAt.getNano()))
 			.setMode(mode.label())
 			.setInput(values(input))
 			.setOutput(values(output))
@@ -59,12 +58,13 @@ final class HistoryRecords {
 	}
 
 	/**
-	 * What makes two requests with one id "the same request": SHA-256 over the UTF-8 bytes of the
-	 * mode label ({@code man} or {@code np}) and then every input number in its exact stored text
-	 * ({@link Long#toString(long)} for an int64 list, {@link BigDecimal#toString()} for a decimal
-	 * list), each followed by a line feed. So {@code man\n1\n2\n3\n} for {@code [1,2,3]} in mode
-	 * {@code man}; {@code [1.0]} and {@code [1]} differ, as their stored values do. Documented in
-	 * README ("Idempotency"); transaction-api only compares the bytes.
+	 * What makes two requests with one id "the same request": SHA-256 over the UTF-8
+	 * bytes of the mode label ({@code man} or {@code np}) and then every input number in
+	 * its exact stored text ({@link Long#toString(long)} for an int64 list,
+	 * {@link BigDecimal#toString()} for a decimal list), each followed by a line feed. So
+	 * {@code man\n1\n2\n3\n} for {@code [1,2,3]} in mode {@code man}; {@code [1.0]} and
+	 * {@code [1]} differ, as their stored values do. Documented in README
+	 * ("Idempotency"); transaction-api only compares the bytes.
 	 */
 	static byte[] inputDigest(Mode mode, NumberArray input) {
 		MessageDigest sha256;
@@ -91,7 +91,10 @@ final class HistoryRecords {
 		return lines.digest();
 	}
 
-	/** Feeds lines to the digest through one small buffer (no per-value byte arrays for integers). */
+	/**
+	 * Feeds lines to the digest through one small buffer (no per-value byte arrays for
+	 * integers).
+	 */
 	private static final class Lines {
 
 		private final MessageDigest digest;

@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Fails as soon as more than {@code limit} bytes were read, so an endless body is never buffered,
- * and reserves the admission cost of the bytes as they arrive beyond what was reserved up front
- * (a chunked body has no Content-Length to reserve by).
+ * Fails as soon as more than {@code limit} bytes were read, so an endless body is never
+ * buffered, and reserves the admission cost of the bytes as they arrive beyond what was
+ * reserved up front (a chunked body has no Content-Length to reserve by).
  */
 final class LimitedInputStream extends FilterInputStream {
 

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How the cumulative sum is computed; every mode gives identical results. A mode owns its label
- * (the request's {@code "mode"} value, the {@code mode} metric label, the stored {@code mode}
- * field) and its prefix-sum algorithm: adding a mode is one constant here.
+ * How the cumulative sum is computed; every mode gives identical results. A mode owns its
+ * label (the request's {@code "mode"} value, the {@code mode} metric label, the stored
+ * {@code mode} field) and its prefix-sum algorithm: adding a mode is one constant here.
  */
 public enum Mode {
 

@@ -3,8 +3,8 @@ package dev.cumsum.api.cumsum;
 import java.math.BigDecimal;
 
 /**
- * An exact list of JSON numbers: primitive longs while every value fits, otherwise BigDecimals
- * (integers keep scale 0, so they print without a decimal point or exponent).
+ * An exact list of JSON numbers: primitive longs while every value fits, otherwise
+ * BigDecimals (integers keep scale 0, so they print without a decimal point or exponent).
  */
 public sealed interface NumberArray {
 

@@ -4,8 +4,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Request ids: a client's {@code X-Request-Id} is the idempotency key; otherwise a UUIDv7, whose
- * time-ordered prefix keeps MongoDB's {@code _id} index appends local.
+ * Request ids: a client's {@code X-Request-Id} is the idempotency key; otherwise a
+ * UUIDv7, whose time-ordered prefix keeps MongoDB's {@code _id} index appends local.
  */
 final class RequestIds {
 
@@ -16,7 +16,10 @@ final class RequestIds {
 	private RequestIds() {
 	}
 
-	/** {@code [A-Za-z0-9._:-]{1,128}}, checked by hand: a regex match was a visible share of a request's CPU. */
+	/**
+	 * {@code [A-Za-z0-9._:-]{1,128}}, checked by hand: a regex match was a visible share
+	 * of a request's CPU.
+	 */
 	static boolean isValid(String id) {
 		int length = id.length();
 		if (length == 0 || length > MAX_LENGTH) {

@@ -6,8 +6,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * {@code POST /api} refused before or while its work is done: a problem detail whose status and
- * title come from the {@link Reason}.
+ * {@code POST /api} refused before or while its work is done: a problem detail whose
+ * status and title come from the {@link Reason}.
  */
 class RequestRejectedException extends ErrorResponseException {
 
@@ -17,7 +17,10 @@ class RequestRejectedException extends ErrorResponseException {
 		/** A body or header the API cannot accept. */
 		INVALID(HttpStatus.BAD_REQUEST, "Invalid request"),
 
-		/** Over one of the configured limits, detected while reading, before buffering it all. */
+		/**
+		 * Over one of the configured limits, detected while reading, before buffering it
+		 * all.
+		 */
 		TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Request too large"),
 
 		/** Admission control: the instance is at capacity; retry later. */

@@ -2,7 +2,10 @@ package dev.cumsum.api.delivery;
 
 import dev.cumsum.transaction.v1.Record;
 
-/** Answers once the record is buffered; the batcher retries transient failures until acknowledged. */
+/**
+ * Answers once the record is buffered; the batcher retries transient failures until
+ * acknowledged.
+ */
 class AsyncDelivery extends BatchedDelivery {
 
 	AsyncDelivery(RecordBatcher batcher, DeliveryProperties properties) {

@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a batch as one RecordBatch call and settles it. Strict: a failure fails the batch's
- * records at once (their callers are waiting). Async: the batch is sent again with exponential
- * backoff and jitter while the failure is transient ({@link CallFailure#retryable()}) until
- * acknowledged or, at shutdown, the drain deadline passes (then its records are lost); a
- * permanent failure fails its records. The channel's own retry policy (UNAVAILABLE, a few
- * attempts within one call's deadline) works below this; this one lasts as long as it must.
+ * Sends a batch as one RecordBatch call and settles it. Strict: a failure fails the
+ * batch's records at once (their callers are waiting). Async: the batch is sent again
+ * with exponential backoff and jitter while the failure is transient
+ * ({@link CallFailure#retryable()}) until acknowledged or, at shutdown, the drain
+ * deadline passes (then its records are lost); a permanent failure fails its records. The
+ * channel's own retry policy (UNAVAILABLE, a few attempts within one call's deadline)
+ * works below this; this one lasts as long as it must.
  */
 final class BatchSender {
 
@@ -69,7 +70,10 @@ final class BatchSender {
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("delivery-retry").daemon().factory());
 	}
 
-	/** Shutdown: no retry is scheduled to start after the deadline ({@link System#nanoTime()}). */
+	/**
+	 * Shutdown: no retry is scheduled to start after the deadline
+	 * ({@link System#nanoTime()}).
+	 */
 	void drainUntil(long deadline) {
 		this.drainDeadline = deadline;
 	}
@@ -115,7 +119,10 @@ final class BatchSender {
 		}, MoreExecutors.directExecutor());
 	}
 
-	/** A strict batch's call lasts until its last caller gives up; an async one the configured timeout. */
+	/**
+	 * A strict batch's call lasts until its last caller gives up; an async one the
+	 * configured timeout.
+	 */
 	private long callTimeoutNanos(List<Pending> batch) {
 		if (this.retryUntilAcknowledged) {
 			return this.properties.timeout().toNanos();
@@ -128,9 +135,9 @@ final class BatchSender {
 	}
 
 	/**
-	 * One call serves many requests: its span continues the first record's trace (so a request
-	 * alone in its batch has one unbroken trace: HTTP, batch, gRPC client, gRPC server, MongoDB)
-	 * and links the traces of the others.
+	 * One call serves many requests: its span continues the first record's trace (so a
+	 * request alone in its batch has one unbroken trace: HTTP, batch, gRPC client, gRPC
+	 * server, MongoDB) and links the traces of the others.
 	 */
 	private Span batchSpan(List<Pending> batch, int attempt) {
 		Span.Builder span = this.tracer.spanBuilder()
@@ -175,7 +182,10 @@ final class BatchSender {
 		this.retries.schedule(() -> send(batch, attempt + 1), pause.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	/** Exponential from retry-backoff, capped at max-retry-backoff, with jitter: half of it to all of it. */
+	/**
+	 * Exponential from retry-backoff, capped at max-retry-backoff, with jitter: half of
+	 * it to all of it.
+	 */
 	Duration backoff(int attempt) {
 		long base = this.properties.retryBackoff().toMillis() << Math.min(attempt - 1, 16);
 		long capped = Math.min(base, this.properties.maxRetryBackoff().toMillis());

@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batching: a single dispatcher thread takes whatever is buffered when a call slot is free,
- * up to max-batch-size records and max-batch-bytes, and hands it over as one batch to be sent. So
- * batches stay small when idle (low latency) and grow under load (high throughput).
+ * The batching: a single dispatcher thread takes whatever is buffered when a call slot is
+ * free, up to max-batch-size records and max-batch-bytes, and hands it over as one batch
+ * to be sent. So batches stay small when idle (low latency) and grow under load (high
+ * throughput).
  */
 final class BatchTaker {
 
@@ -61,7 +62,8 @@ final class BatchTaker {
 	private void dispatch() {
 		while (this.taking || !this.held.isEmpty()) {
 			try {
-				// a call slot first: a record taken from the buffer is never left waiting in this thread
+				// a call slot first: a record taken from the buffer is never left waiting
+				// in this thread
 				this.held.acquireCall();
 				Pending first = this.held.poll(100, TimeUnit.MILLISECONDS);
 				if (first == null) {
@@ -86,9 +88,10 @@ final class BatchTaker {
 	}
 
 	/**
-	 * The first record plus what else is buffered, up to the batch limits. Records whose caller
-	 * already gave up are dropped (never sent), and an id already in the batch ends it, so that one
-	 * call never carries two records with one id (a conflict reported for the id would be ambiguous).
+	 * The first record plus what else is buffered, up to the batch limits. Records whose
+	 * caller already gave up are dropped (never sent), and an id already in the batch
+	 * ends it, so that one call never carries two records with one id (a conflict
+	 * reported for the id would be ambiguous).
 	 */
 	List<Pending> takeBatch(Pending first) {
 		List<Pending> batch = new ArrayList<>();
@@ -96,7 +99,8 @@ final class BatchTaker {
 		long bytes = 0;
 		Pending next = first;
 		while (next != null) {
-			// a record withdrawn by its strict caller (who gave its bytes back) is never sent
+			// a record withdrawn by its strict caller (who gave its bytes back) is never
+			// sent
 			if (next.taken().compareAndSet(false, true)) {
 				batch.add(next);
 				ids.add(next.requestId());

@@ -5,7 +5,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The record could not be handed over: 503 with Retry-After; nothing is claimed stored. */
+/**
+ * The record could not be handed over: 503 with Retry-After; nothing is claimed stored.
+ */
 public class DeliveryUnavailableException extends ErrorResponseException {
 
 	DeliveryUnavailableException(String detail, int retryAfterSeconds) {

@@ -10,10 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the batcher holds from offer until its batch settles, and the bounds on it: the buffer
- * (buffer-capacity records), the estimated heap bytes of every record held, buffered or in an
- * unsettled batch (buffer-max-bytes, {@link Pending#heldSize}), and the call slots (max-in-flight)
- * with the batches holding them (in a call or waiting for a retry).
+ * What the batcher holds from offer until its batch settles, and the bounds on it: the
+ * buffer (buffer-capacity records), the estimated heap bytes of every record held,
+ * buffered or in an unsettled batch (buffer-max-bytes, {@link Pending#heldSize}), and the
+ * call slots (max-in-flight) with the batches holding them (in a call or waiting for a
+ * retry).
  */
 final class HeldRecords {
 
@@ -38,8 +39,8 @@ final class HeldRecords {
 	}
 
 	/**
-	 * Buffers the record unless that would exceed the capacity or the byte budget (a record alone
-	 * over the budget still goes, so that no record is refused forever).
+	 * Buffers the record unless that would exceed the capacity or the byte budget (a
+	 * record alone over the budget still goes, so that no record is refused forever).
 	 * @return false when refused
 	 */
 	boolean hold(Pending pending) {
@@ -52,8 +53,8 @@ final class HeldRecords {
 	}
 
 	/**
-	 * Takes the record back if it was not yet taken into a batch: its place in the buffer and its
-	 * bytes are free at once, not when the dispatcher gets to it.
+	 * Takes the record back if it was not yet taken into a batch: its place in the buffer
+	 * and its bytes are free at once, not when the dispatcher gets to it.
 	 * @return true when the record was never sent
 	 */
 	boolean withdraw(Pending pending) {
@@ -108,8 +109,8 @@ final class HeldRecords {
 	}
 
 	/**
-	 * The batch is done with (acknowledged, failed or lost): its bytes and its call slot are free.
-	 * Only the first settlement of a batch counts.
+	 * The batch is done with (acknowledged, failed or lost): its bytes and its call slot
+	 * are free. Only the first settlement of a batch counts.
 	 */
 	void settle(List<Pending> batch) {
 		if (this.outstanding.remove(batch)) {
@@ -123,7 +124,10 @@ final class HeldRecords {
 		return List.copyOf(this.outstanding);
 	}
 
-	/** Waits until no call is in flight, at most until the deadline ({@link System#nanoTime()}). */
+	/**
+	 * Waits until no call is in flight, at most until the deadline
+	 * ({@link System#nanoTime()}).
+	 */
 	void awaitNoCalls(long deadline) throws InterruptedException {
 		long left = deadline - System.nanoTime();
 		if (left > 0 && this.calls.tryAcquire(this.maxInFlight, left, TimeUnit.NANOSECONDS)) {
@@ -132,14 +136,16 @@ final class HeldRecords {
 	}
 
 	/**
-	 * Empties the buffer at shutdown: the records never taken into a batch, their bytes released.
-	 * They are marked taken here, so that a strict caller withdrawing one now does not give its
-	 * bytes back twice.
+	 * Empties the buffer at shutdown: the records never taken into a batch, their bytes
+	 * released. They are marked taken here, so that a strict caller withdrawing one now
+	 * does not give its bytes back twice.
 	 */
 	List<Pending> takeUnsent() {
 		List<Pending> drained = new ArrayList<>();
 		this.buffer.drainTo(drained);
-		List<Pending> unsent = drained.stream().filter((pending) -> pending.taken().compareAndSet(false, true)).toList();
+		List<Pending> unsent = drained.stream()
+			.filter((pending) -> pending.taken().compareAndSet(false, true))
+			.toList();
 		release(unsent);
 		return unsent;
 	}

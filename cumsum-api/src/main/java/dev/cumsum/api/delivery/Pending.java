@@ -9,10 +9,11 @@ import io.micrometer.tracing.TraceContext;
 
 /**
  * A record held by the batcher. {@code taken} is set once, by whichever comes first: the
- * dispatcher putting it into a batch, or its strict caller withdrawing it at its deadline.
+ * dispatcher putting it into a batch, or its strict caller withdrawing it at its
+ * deadline.
  */
-record Pending(Record record, long size, CompletableFuture<Void> acknowledged, TraceContext traceContext,
-		long deadline, AtomicBoolean taken) {
+record Pending(Record record, long size, CompletableFuture<Void> acknowledged, TraceContext traceContext, long deadline,
+		AtomicBoolean taken) {
 
 	static Pending of(Record record, TraceContext traceContext, long deadline) {
 		return new Pending(record, heldSize(record), new CompletableFuture<>(), traceContext, deadline,
@@ -20,10 +21,11 @@ record Pending(Record record, long size, CompletableFuture<Void> acknowledged, T
 	}
 
 	/**
-	 * What a record costs in the heap while held, which bufferMaxBytes bounds: its serialized size,
-	 * plus for each decimal value its String (header, array, reference: 56 bytes) and for each
-	 * integer 8 bytes (the serialized form of a small integer is one byte, the held form eight),
-	 * plus 256 bytes for the record, its future and its trace context.
+	 * What a record costs in the heap while held, which bufferMaxBytes bounds: its
+	 * serialized size, plus for each decimal value its String (header, array, reference:
+	 * 56 bytes) and for each integer 8 bytes (the serialized form of a small integer is
+	 * one byte, the held form eight), plus 256 bytes for the record, its future and its
+	 * trace context.
 	 */
 	static long heldSize(Record record) {
 		return record.getSerializedSize() + valuesHeap(record.getInput()) + valuesHeap(record.getOutput()) + 256;

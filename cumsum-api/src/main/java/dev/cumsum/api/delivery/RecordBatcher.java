@@ -10,18 +10,22 @@ import io.micrometer.tracing.Tracer;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Micro-batching: many concurrent requests share one RecordBatch call (one MongoDB insertMany).
- * This puts the parts together and runs them with the application: {@link HeldRecords} (the
- * buffer, its record and byte budgets, the call slots), {@link BatchTaker} (the dispatcher making
- * batches), {@link BatchSender} (one call per batch, async retries) and {@link RecordOutcomes}
- * (each record's future and its count). Strict callers wait on their record's future until their
- * deadline, and a record whose caller gave up before it was sent is never sent. At shutdown it
- * stops taking records and sends what is held until the drain deadline; what is left then is
- * counted and logged as lost, never dropped silently.
+ * Micro-batching: many concurrent requests share one RecordBatch call (one MongoDB
+ * insertMany). This puts the parts together and runs them with the application:
+ * {@link HeldRecords} (the buffer, its record and byte budgets, the call slots),
+ * {@link BatchTaker} (the dispatcher making batches), {@link BatchSender} (one call per
+ * batch, async retries) and {@link RecordOutcomes} (each record's future and its count).
+ * Strict callers wait on their record's future until their deadline, and a record whose
+ * caller gave up before it was sent is never sent. At shutdown it stops taking records
+ * and sends what is held until the drain deadline; what is left then is counted and
+ * logged as lost, never dropped silently.
  */
 class RecordBatcher implements SmartLifecycle {
 
-	/** Stops after the web server finished its in-flight requests, so their records are sent. */
+	/**
+	 * Stops after the web server finished its in-flight requests, so their records are
+	 * sent.
+	 */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private final Tracer tracer;
@@ -60,16 +64,20 @@ class RecordBatcher implements SmartLifecycle {
 				this.sender::send);
 	}
 
-	/** @return the record's acknowledgement, or null when the buffer is full (records or bytes) or shutting down */
+	/**
+	 * @return the record's acknowledgement, or null when the buffer is full (records or
+	 * bytes) or shutting down
+	 */
 	CompletableFuture<Void> offer(Record record) {
 		Pending pending = offer(record, System.nanoTime() + this.properties.timeout().toNanos());
 		return (pending != null) ? pending.acknowledged() : null;
 	}
 
 	/**
-	 * @param deadline {@link System#nanoTime()} after which the caller no longer waits (strict): a
-	 * batch's call never outlives the last deadline of its records
-	 * @return the pending record, or null when the buffer is full (records or bytes) or shutting down
+	 * @param deadline {@link System#nanoTime()} after which the caller no longer waits
+	 * (strict): a batch's call never outlives the last deadline of its records
+	 * @return the pending record, or null when the buffer is full (records or bytes) or
+	 * shutting down
 	 */
 	Pending offer(Record record, long deadline) {
 		if (!this.accepting) {
@@ -84,8 +92,8 @@ class RecordBatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * A strict caller's deadline passed: if the record was not yet taken into a batch it never
-	 * will be (counted as failed).
+	 * A strict caller's deadline passed: if the record was not yet taken into a batch it
+	 * never will be (counted as failed).
 	 * @return true when the record was never sent (so it is certainly not stored)
 	 */
 	boolean withdraw(Pending pending, Throwable reason) {
@@ -94,7 +102,10 @@ class RecordBatcher implements SmartLifecycle {
 		return neverSent;
 	}
 
-	/** Threads are made here, not in the constructor, so a stopped context can be started again. */
+	/**
+	 * Threads are made here, not in the constructor, so a stopped context can be started
+	 * again.
+	 */
 	@Override
 	public void start() {
 		this.sender.start();
@@ -121,7 +132,8 @@ class RecordBatcher implements SmartLifecycle {
 		this.sender.stop();
 		IllegalStateException shutdown = new IllegalStateException("shutdown drain deadline passed");
 		this.outcomes.lose(this.held.takeUnsent(), shutdown);
-		// outstanding batches give their bytes and call slots back when their calls end (settle)
+		// outstanding batches give their bytes and call slots back when their calls end
+		// (settle)
 		for (var batch : this.held.outstanding()) {
 			this.outcomes.lose(batch, shutdown);
 		}

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles records' futures and counts them: exactly one of acknowledged, conflict, failed or lost
- * is counted per record, whichever settles its future first (a strict caller giving up at its
- * deadline races the call's answer and the shutdown).
+ * Settles records' futures and counts them: exactly one of acknowledged, conflict, failed
+ * or lost is counted per record, whichever settles its future first (a strict caller
+ * giving up at its deadline races the call's answer and the shutdown).
  */
 final class RecordOutcomes {
 
@@ -26,9 +26,9 @@ final class RecordOutcomes {
 	}
 
 	/**
-	 * transaction-api answered: every record is stored, except those whose id it reports in
-	 * {@code conflicting_request_ids} (stored for a different request), which fail with
-	 * {@link RequestIdConflictException}.
+	 * transaction-api answered: every record is stored, except those whose id it reports
+	 * in {@code conflicting_request_ids} (stored for a different request), which fail
+	 * with {@link RequestIdConflictException}.
 	 */
 	void acknowledge(List<Pending> batch, RecordBatchResponse response) {
 		Set<String> conflicting = Set.copyOf(response.getConflictingRequestIdsList());
@@ -56,7 +56,10 @@ final class RecordOutcomes {
 		}
 	}
 
-	/** Async: a permanent failure is not retried; its records are counted, logged and released. */
+	/**
+	 * Async: a permanent failure is not retried; its records are counted, logged and
+	 * released.
+	 */
 	void fail(List<Pending> batch, CallFailure kind, Throwable failure) {
 		List<String> ids = new ArrayList<>();
 		for (Pending pending : batch) {
@@ -73,7 +76,10 @@ final class RecordOutcomes {
 		}
 	}
 
-	/** Not acknowledged before the shutdown drain deadline: counted and logged, never dropped silently. */
+	/**
+	 * Not acknowledged before the shutdown drain deadline: counted and logged, never
+	 * dropped silently.
+	 */
 	void lose(List<Pending> records, Throwable cause) {
 		for (Pending pending : records) {
 			if (pending.acknowledged().completeExceptionally(cause)) {

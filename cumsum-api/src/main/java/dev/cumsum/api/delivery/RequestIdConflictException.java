@@ -5,8 +5,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * transaction-api already holds a record under this request id for a different request (another
- * mode or input): a reused X-Request-Id, not a retry. Nothing was stored; 409.
+ * transaction-api already holds a record under this request id for a different request
+ * (another mode or input): a reused X-Request-Id, not a retry. Nothing was stored; 409.
  */
 public class RequestIdConflictException extends ErrorResponseException {
 

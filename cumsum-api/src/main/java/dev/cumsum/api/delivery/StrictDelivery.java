@@ -10,13 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits for transaction-api to acknowledge the durable write, at most the delivery timeout in all
- * (the wait for a call slot and the call together; the call's deadline is the last of its waiting
- * requests', so it never outlives them). A failure is
- * answered "not stored" only when that is certain (the record was never sent, or transaction-api
- * rejected it before writing); whenever the insert may have committed the answer says the outcome
- * is unknown and to retry with the same X-Request-Id, which stores it at most once. The client
- * sees no gRPC or MongoDB text: that is logged, with the request id.
+ * Waits for transaction-api to acknowledge the durable write, at most the delivery
+ * timeout in all (the wait for a call slot and the call together; the call's deadline is
+ * the last of its waiting requests', so it never outlives them). A failure is answered
+ * "not stored" only when that is certain (the record was never sent, or transaction-api
+ * rejected it before writing); whenever the insert may have committed the answer says the
+ * outcome is unknown and to retry with the same X-Request-Id, which stores it at most
+ * once. The client sees no gRPC or MongoDB text: that is logged, with the request id.
  */
 class StrictDelivery extends BatchedDelivery {
 
@@ -56,12 +56,14 @@ class StrictDelivery extends BatchedDelivery {
 			Status.Code code = Status.fromThrowable(cause).getCode();
 			log.warn("Record {} not acknowledged ({}): {}", id, code, cause.toString());
 			if (code == Status.Code.DEADLINE_EXCEEDED) {
-				// the call's deadline is this wait's: whichever expires first, the outcome is unknown
-				throw outcomeUnknown("transaction-api did not acknowledge the record within " + timeoutMillis() + " ms");
+				// the call's deadline is this wait's: whichever expires first, the
+				// outcome is unknown
+				throw outcomeUnknown(
+						"transaction-api did not acknowledge the record within " + timeoutMillis() + " ms");
 			}
 			if (!CallFailure.of(code).mayHaveStored()) {
-				throw unavailable("transaction-api could not store the record (" + code
-						+ "); the request was not stored");
+				throw unavailable(
+						"transaction-api could not store the record (" + code + "); the request was not stored");
 			}
 			throw outcomeUnknown("transaction-api did not confirm the record (" + code + ")");
 		}

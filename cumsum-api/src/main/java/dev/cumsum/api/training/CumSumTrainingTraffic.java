@@ -23,9 +23,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Training traffic for the image's JDK AOT cache: {@code POST /api} over HTTP on the service's own
- * port, a mix of what the endpoint sees (every mode, short and long arrays, decimals, the overflow
- * fallback, a rejected body), each answer checked.
+ * Training traffic for the image's JDK AOT cache: {@code POST /api} over HTTP on the
+ * service's own port, a mix of what the endpoint sees (every mode, short and long arrays,
+ * decimals, the overflow fallback, a rejected body), each answer checked.
  */
 @Component
 class CumSumTrainingTraffic implements TrainingTraffic {
@@ -40,11 +40,13 @@ class CumSumTrainingTraffic implements TrainingTraffic {
 		.mapToObj(Integer::toString)
 		.collect(Collectors.joining(","));
 
-	/** Every mode with short, decimal and overflowing arrays, a long array and a rejected body. */
-	static final List<Call> CALLS = Stream
-		.concat(Arrays.stream(Mode.values()).flatMap(CumSumTrainingTraffic::callsFor),
-				Stream.of(new Call("{\"arr\":[" + LONG_ARRAY + "]}", 200, "500500]"),
-						new Call("{\"arr\":[1,\"two\"]}", 400, "\"status\":400")))
+	/**
+	 * Every mode with short, decimal and overflowing arrays, a long array and a rejected
+	 * body.
+	 */
+	static final List<Call> CALLS = Stream.concat(Arrays.stream(Mode.values()).flatMap(CumSumTrainingTraffic::callsFor),
+			Stream.of(new Call("{\"arr\":[" + LONG_ARRAY + "]}", 200, "500500]"),
+					new Call("{\"arr\":[1,\"two\"]}", 400, "\"status\":400")))
 		.toList();
 
 	private static Stream<Call> callsFor(Mode mode) {
@@ -83,9 +85,9 @@ class CumSumTrainingTraffic implements TrainingTraffic {
 	}
 
 	/**
-	 * One call, retried with the same request id (stored at most once) while the answer is a 503:
-	 * right after startup the history may not acknowledge the first records in time, which is the
-	 * service working as documented, not a wrong answer.
+	 * One call, retried with the same request id (stored at most once) while the answer
+	 * is a 503: right after startup the history may not acknowledge the first records in
+	 * time, which is the service working as documented, not a wrong answer.
 	 */
 	private static void call(HttpClient client, URI uri, Call call) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(uri)

@@ -8,10 +8,10 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 
 /**
- * gRPC backs off reconnecting for up to two minutes after failed connects, so a transaction-api
- * that restarted in seconds would stay unreachable long after. While the channel is in
- * TRANSIENT_FAILURE, this resets the backoff every interval: reconnects within a second of the
- * server coming back.
+ * gRPC backs off reconnecting for up to two minutes after failed connects, so a
+ * transaction-api that restarted in seconds would stay unreachable long after. While the
+ * channel is in TRANSIENT_FAILURE, this resets the backoff every interval: reconnects
+ * within a second of the server coming back.
  */
 final class FastReconnect {
 

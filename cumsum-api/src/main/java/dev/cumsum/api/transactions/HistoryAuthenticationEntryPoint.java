@@ -13,8 +13,8 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
- * 401 as an RFC 9457 problem with an RFC 6750 challenge: {@code error="invalid_token"} when a
- * token was sent and is wrong, a bare challenge when none was sent.
+ * 401 as an RFC 9457 problem with an RFC 6750 challenge: {@code error="invalid_token"}
+ * when a token was sent and is wrong, a bare challenge when none was sent.
  */
 final class HistoryAuthenticationEntryPoint implements AuthenticationEntryPoint {
 

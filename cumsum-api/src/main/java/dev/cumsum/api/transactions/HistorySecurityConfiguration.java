@@ -24,24 +24,27 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.util.StringUtils;
 
 /**
- * The history is readable only with the bearer token ({@code cumsum.history.token}). One filter
- * chain, matching only {@code /api/transactions/**}: {@code POST /api} and the actuator endpoints
- * on the management port pass no authentication at all. Stateless: no session, no CSRF (the
- * endpoints are GETs with a header credential), no saved request. Without a valid token: 401
- * problem+json with {@code WWW-Authenticate: Bearer}.
+ * The history is readable only with the bearer token ({@code cumsum.history.token}). One
+ * filter chain, matching only {@code /api/transactions/**}: {@code POST /api} and the
+ * actuator endpoints on the management port pass no authentication at all. Stateless: no
+ * session, no CSRF (the endpoints are GETs with a header credential), no saved request.
+ * Without a valid token: 401 problem+json with {@code WWW-Authenticate: Bearer}.
  */
 @Configuration(proxyBeanMethods = false)
 class HistorySecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(HistorySecurityConfiguration.class);
 
-	/** Servlet URL patterns of the reads: Spring Security's filter runs for these only. */
+	/**
+	 * Servlet URL patterns of the reads: Spring Security's filter runs for these only.
+	 */
 	static final List<String> HISTORY_PATHS = List.of("/api/transactions", "/api/transactions/*");
 
 	/**
-	 * Registers Spring Security's filter for the history paths only (Boot maps it to every path):
-	 * {@code POST /api} never passes through it, so it costs the API nothing (no firewall, no
-	 * matching) and its traces keep the HTTP server span as the current one.
+	 * Registers Spring Security's filter for the history paths only (Boot maps it to
+	 * every path): {@code POST /api} never passes through it, so it costs the API nothing
+	 * (no firewall, no matching) and its traces keep the HTTP server span as the current
+	 * one.
 	 */
 	@Bean
 	static BeanPostProcessor historyOnlySecurityFilter() {
@@ -59,7 +62,10 @@ class HistorySecurityConfiguration {
 		};
 	}
 
-	/** The token check is too small to be worth spans of its own inside every history read's trace. */
+	/**
+	 * The token check is too small to be worth spans of its own inside every history
+	 * read's trace.
+	 */
 	@Bean
 	SecurityObservationSettings noSecurityObservations() {
 		return SecurityObservationSettings.noObservations();

@@ -30,7 +30,10 @@ final class HistoryTokenAuthenticationProvider implements AuthenticationProvider
 		return Token.class.isAssignableFrom(authentication);
 	}
 
-	/** A bearer token as presented (unauthenticated), or the authenticated history reader (no credentials kept). */
+	/**
+	 * A bearer token as presented (unauthenticated), or the authenticated history reader
+	 * (no credentials kept).
+	 */
 	static final class Token extends AbstractAuthenticationToken {
 
 		private final String value;

@@ -15,7 +15,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Authenticates {@code Authorization: Bearer <token>}; a wrong token is answered at once (401). */
+/**
+ * Authenticates {@code Authorization: Bearer <token>}; a wrong token is answered at once
+ * (401).
+ */
 final class HistoryTokenFilter extends OncePerRequestFilter {
 
 	private static final String BEARER = "Bearer ";

@@ -25,7 +25,10 @@ record TransactionView(String requestId, Instant receivedAt, String mode, int le
 		return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
 	}
 
-	/** Exact numbers: decimals are rendered from their text by Jackson as JSON numbers, never doubles. */
+	/**
+	 * Exact numbers: decimals are rendered from their text by Jackson as JSON numbers,
+	 * never doubles.
+	 */
 	private static List<? extends Number> numbers(Values values) {
 		return switch (values.getKindCase()) {
 			case INTS -> values.getInts().getValuesList();

@@ -23,9 +23,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Read access to the history through the public service (the ingress exposes only cumsum-api).
- * transaction-api's gRPC statuses become HTTP problems: NOT_FOUND 404, INVALID_ARGUMENT 400,
- * UNAVAILABLE or a passed deadline 503 with Retry-After.
+ * Read access to the history through the public service (the ingress exposes only
+ * cumsum-api). transaction-api's gRPC statuses become HTTP problems: NOT_FOUND 404,
+ * INVALID_ARGUMENT 400, UNAVAILABLE or a passed deadline 503 with Retry-After.
  */
 @RestController
 @RequestMapping("/api/transactions")
@@ -82,8 +82,8 @@ class TransactionsController {
 		String description = (ex.getStatus().getDescription() != null) ? ex.getStatus().getDescription()
 				: ex.getStatus().getCode().name();
 		return switch (ex.getStatus().getCode()) {
-			case NOT_FOUND -> ResponseEntity.status(HttpStatus.NOT_FOUND)
-				.body(problem(HttpStatus.NOT_FOUND, description));
+			case NOT_FOUND ->
+				ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem(HttpStatus.NOT_FOUND, description));
 			case INVALID_ARGUMENT -> ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, description));
 			default -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 				.header(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds)

@@ -6,7 +6,10 @@ import org.springframework.http.server.observation.DefaultServerRequestObservati
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.stereotype.Component;
 
-/** Reports {@code POST /api/} as {@code uri="/api"}: one series for one endpoint (docs/metrics.md). */
+/**
+ * Reports {@code POST /api/} as {@code uri="/api"}: one series for one endpoint
+ * (docs/metrics.md).
+ */
 @Component
 class ApiUriObservationConvention extends DefaultServerRequestObservationConvention {
 

@@ -16,12 +16,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * The last look at every problem detail before it leaves (controller-local exception handlers
- * included): no hostname, address, or gRPC, Netty or MongoDB driver text reaches a client. Such a
- * detail is cut to the part before it, or replaced by the status's reason; the full text is logged
- * with the request id (the {@code request_id} of the log context). The convention it relies on:
- * downstream text is only ever appended after {@code ": "}, so of a 5xx detail only the part before
- * the first {@code ": "} is kept.
+ * The last look at every problem detail before it leaves (controller-local exception
+ * handlers included): no hostname, address, or gRPC, Netty or MongoDB driver text reaches
+ * a client. Such a detail is cut to the part before it, or replaced by the status's
+ * reason; the full text is logged with the request id (the {@code request_id} of the log
+ * context). The convention it relies on: downstream text is only ever appended after
+ * {@code ": "}, so of a 5xx detail only the part before the first {@code ": "} is kept.
  */
 @RestControllerAdvice
 class ProblemDetailScrubbing implements ResponseBodyAdvice<Object> {
@@ -29,13 +29,15 @@ class ProblemDetailScrubbing implements ResponseBodyAdvice<Object> {
 	private static final Logger log = LoggerFactory.getLogger(ProblemDetailScrubbing.class);
 
 	/**
-	 * Addresses (IPv4, bracketed IPv6, host:port), and the marks of gRPC, Netty and driver text
-	 * (remote_addr=..., address=..., exception class names, "io exception", "Mongo...").
+	 * Addresses (IPv4, bracketed IPv6, host:port), and the marks of gRPC, Netty and
+	 * driver text (remote_addr=..., address=..., exception class names, "io exception",
+	 * "Mongo...").
 	 */
-	private static final Pattern INTERNAL = Pattern.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}\\b|\\[[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*\\]"
-			+ "|\\b[\\w.-]+:\\d{2,5}\\b|localhost|remote_addr|local_addr|address=|servers=|Exception|\\bio exception\\b"
-			+ "|\\bmongo\\w*\\.|Mongo[A-Z]\\w*|\\bgrpc\\b|\\bnetty\\b|\\b(io|com|org|java|jakarta|dev)\\.\\w+\\.",
-			Pattern.CASE_INSENSITIVE);
+	private static final Pattern INTERNAL = Pattern
+		.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}\\b|\\[[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*\\]"
+				+ "|\\b[\\w.-]+:\\d{2,5}\\b|localhost|remote_addr|local_addr|address=|servers=|Exception|\\bio exception\\b"
+				+ "|\\bmongo\\w*\\.|Mongo[A-Z]\\w*|\\bgrpc\\b|\\bnetty\\b|\\b(io|com|org|java|jakarta|dev)\\.\\w+\\.",
+				Pattern.CASE_INSENSITIVE);
 
 	@Override
 	public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {

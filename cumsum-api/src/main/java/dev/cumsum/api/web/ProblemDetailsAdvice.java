@@ -10,9 +10,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error is an RFC 9457 problem: Spring MVC's own (405 with Allow, 415, 404, ...), the API's
- * {@link org.springframework.web.ErrorResponseException}s (400, 413, 503 with Retry-After), and a
- * last-resort 500 that logs the cause instead of leaking it.
+ * Every error is an RFC 9457 problem: Spring MVC's own (405 with Allow, 415, 404, ...),
+ * the API's {@link org.springframework.web.ErrorResponseException}s (400, 413, 503 with
+ * Retry-After), and a last-resort 500 that logs the cause instead of leaking it.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {

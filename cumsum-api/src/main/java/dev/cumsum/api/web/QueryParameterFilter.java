@@ -16,11 +16,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Query parameters that are not valid percent-encoded UTF-8 ({@code ?after=%FF}) are the client's
- * error: 400 as a problem, before any filter or controller reads them (Tomcat throws from
- * {@code getParameter} on the first read, wherever that is, which would otherwise surface as 500).
- * POSTs are left alone: {@code POST /api} reads no parameter (and is counted by its own filter), and
- * parsing a form body here would read it before its limits apply.
+ * Query parameters that are not valid percent-encoded UTF-8 ({@code ?after=%FF}) are the
+ * client's error: 400 as a problem, before any filter or controller reads them (Tomcat
+ * throws from {@code getParameter} on the first read, wherever that is, which would
+ * otherwise surface as 500). POSTs are left alone: {@code POST /api} reads no parameter
+ * (and is counted by its own filter), and parsing a form body here would read it before
+ * its limits apply.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -40,12 +41,14 @@ class QueryParameterFilter extends OncePerRequestFilter {
 			request.getParameterMap();
 		}
 		catch (IllegalStateException ex) {
-			// Tomcat's InvalidParameterException (an IllegalStateException): a malformed query string
+			// Tomcat's InvalidParameterException (an IllegalStateException): a malformed
+			// query string
 			response.setStatus(HttpStatus.BAD_REQUEST.value());
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.getOutputStream()
 				.write(("{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,\"detail\":\"" + DETAIL
-						+ "\"}").getBytes(StandardCharsets.UTF_8));
+						+ "\"}")
+					.getBytes(StandardCharsets.UTF_8));
 			return;
 		}
 		chain.doFilter(request, response);

@@ -25,11 +25,11 @@ import static dev.cumsum.api.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Admission control on a real port with small budgets (1 MiB of cost, 3 requests): a request the
- * budgets cannot take now is 503 with Retry-After at once and counted as {@code overloaded}; one
- * that no budget could ever take, or whose answer would be out of proportion to its body, is 413.
- * Requests are held in flight by sending their headers and not their body, so the budgets are full
- * for certain when the next request comes.
+ * Admission control on a real port with small budgets (1 MiB of cost, 3 requests): a
+ * request the budgets cannot take now is 503 with Retry-After at once and counted as
+ * {@code overloaded}; one that no budget could ever take, or whose answer would be out of
+ * proportion to its body, is 413. Requests are held in flight by sending their headers
+ * and not their body, so the budgets are full for certain when the next request comes.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "cumsum.delivery.mode=off", "cumsum.admission.max-cost=1MB",
@@ -44,7 +44,8 @@ class AdmissionTests {
 
 	@Test
 	void aResultOutOfProportionToItsBodyIs413() {
-		// 6 bytes per element, 2,000 digits per element in the result: 333 digits per body byte
+		// 6 bytes per element, 2,000 digits per element in the result: 333 digits per
+		// body byte
 		String body = "{\"arr\":[1e-999," + String.join(",", Collections.nCopies(50, "1e999")) + "]}";
 		HttpResponse<String> response = postJson(this.port, "/api", body);
 
@@ -56,7 +57,8 @@ class AdmissionTests {
 
 	@Test
 	void aRequestNoBudgetCouldEverTakeIs413() {
-		// 300 KB of body alone costs 1.2 MB by the estimate: more than the whole 1 MiB budget
+		// 300 KB of body alone costs 1.2 MB by the estimate: more than the whole 1 MiB
+		// budget
 		String body = "{\"arr\":[" + " ".repeat(300_000) + "1]}";
 		JsonNode problem = assertProblem(postJson(this.port, "/api", body), 413);
 		assertThat(problem.get("detail").asString()).contains("more than this instance admits at once (1 MiB)");
@@ -79,8 +81,7 @@ class AdmissionTests {
 			assertThat(postJson(this.port, "/api", "{\"arr\":[1,2]}").statusCode()).isEqualTo(200);
 		}
 		awaitInFlight(0);
-		assertThat(postJson(this.port, "/api", "{\"arr\":[" + " ".repeat(150_000) + "1]}").statusCode())
-			.isEqualTo(200);
+		assertThat(postJson(this.port, "/api", "{\"arr\":[" + " ".repeat(150_000) + "1]}").statusCode()).isEqualTo(200);
 		assertThat(overloaded()).isEqualTo(overloaded + 1);
 		assertThat(TestHttp.sample(this.managementPort, "cumsum_admission_cost_bytes")).isZero();
 		assertThat(TestHttp.sample(this.managementPort, "cumsum_admission_cost_budget_bytes")).isEqualTo(1 << 20);
@@ -109,7 +110,10 @@ class AdmissionTests {
 		assertThat(TestHttp.sample(this.managementPort, "cumsum_admission_requests_budget")).isEqualTo(3);
 	}
 
-	/** A chunked body has no length to reserve by: its cost is reserved as it arrives, and refused the same way. */
+	/**
+	 * A chunked body has no length to reserve by: its cost is reserved as it arrives, and
+	 * refused the same way.
+	 */
 	@Test
 	void aChunkedBodyIsReservedAsItArrives() throws Exception {
 		try (Socket held = holdRequest(150_000)) {
@@ -133,7 +137,8 @@ class AdmissionTests {
 		Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port);
 		socket.getOutputStream()
 			.write(("POST /api HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-					+ contentLength + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+					+ contentLength + "\r\n\r\n{")
+				.getBytes(StandardCharsets.US_ASCII));
 		socket.getOutputStream().flush();
 		return socket;
 	}

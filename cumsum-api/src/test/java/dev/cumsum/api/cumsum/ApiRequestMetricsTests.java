@@ -20,8 +20,8 @@ import static dev.cumsum.api.TestHttp.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The metrics of docs/metrics.md as Prometheus scrapes them from the management port: names,
- * labels, zero series at startup, and exact counts per request.
+ * The metrics of docs/metrics.md as Prometheus scrapes them from the management port:
+ * names, labels, zero series at startup, and exact counts per request.
  */
 // a context of its own: the counters must not have seen another test class's requests
 @TestPropertySource(properties = "cumsum.test.fresh-context=ApiRequestMetricsTests")
@@ -58,17 +58,18 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 		// rejected before a mode was known
 		assertThat(postJson(this.port, "/api", "{\"arr\":[1,\"x\"],\"mode\":\"np\"}").statusCode()).isEqualTo(400);
 		assertThat(postJson(this.port, "/api", "not json").statusCode()).isEqualTo(400);
-		assertThat(postJson(this.port, "/api", "{\"arr\":[1]}", "X-Request-Id", "bad id").statusCode())
-			.isEqualTo(400);
-		assertThat(TestHttp.post(this.port, "/api", "text/plain", HttpRequest.BodyPublishers.ofString("1"))
-			.statusCode()).isEqualTo(415);
+		assertThat(postJson(this.port, "/api", "{\"arr\":[1]}", "X-Request-Id", "bad id").statusCode()).isEqualTo(400);
+		assertThat(
+				TestHttp.post(this.port, "/api", "text/plain", HttpRequest.BodyPublishers.ofString("1")).statusCode())
+			.isEqualTo(415);
 		// computed, then the history failed
 		transactions.behave(Behaviour.UNAVAILABLE);
 		assertThat(postJson(this.port, "/api", "{\"arr\":[1],\"mode\":\"np\"}").statusCode()).isEqualTo(503);
 		transactions.behave(Behaviour.NORMAL);
 		// not a POST: not an API request
 		assertThat(TestHttp.get(this.port, "/api").statusCode()).isEqualTo(405);
-		assertThat(TestHttp.get(this.port, "/api/transactions/stats", "Authorization", "Bearer " + HISTORY_TOKEN).statusCode()).isEqualTo(200);
+		assertThat(TestHttp.get(this.port, "/api/transactions/stats", "Authorization", "Bearer " + HISTORY_TOKEN)
+			.statusCode()).isEqualTo(200);
 
 		Map<String, Double> expected = new HashMap<>(before);
 		expected.merge("man/success", 3.0, Double::sum);
@@ -90,10 +91,10 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 		assertThat(buckets.keySet()).anySatisfy((labels) -> assertThat(
 				TestHttp.hasLabels(labels, "method=\"POST\"", "uri=\"/api\"", "status=\"200\"", "le=\"+Inf\""))
 			.isTrue());
-		assertThat(buckets.keySet()).anySatisfy(
-				(labels) -> assertThat(TestHttp.hasLabels(labels, "uri=\"/api\"", "le=\"0.001\"")).isTrue());
-		assertThat(buckets.keySet()).anySatisfy(
-				(labels) -> assertThat(TestHttp.hasLabels(labels, "uri=\"/api\"", "le=\"10.0\"")).isTrue());
+		assertThat(buckets.keySet())
+			.anySatisfy((labels) -> assertThat(TestHttp.hasLabels(labels, "uri=\"/api\"", "le=\"0.001\"")).isTrue());
+		assertThat(buckets.keySet())
+			.anySatisfy((labels) -> assertThat(TestHttp.hasLabels(labels, "uri=\"/api\"", "le=\"10.0\"")).isTrue());
 		assertThat(buckets.keySet()).noneSatisfy((labels) -> assertThat(labels).contains("uri=\"/api/\""));
 		assertThat(TestHttp.samples(this.managementPort, "http_server_requests_seconds_count").keySet())
 			.noneSatisfy((labels) -> assertThat(labels).contains("uri=\"/api/\""));
@@ -153,7 +154,10 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 			.sum();
 	}
 
-	/** {@code cumsum_requests_total} by "mode/outcome"; fails unless exactly the documented labels appear. */
+	/**
+	 * {@code cumsum_requests_total} by "mode/outcome"; fails unless exactly the
+	 * documented labels appear.
+	 */
 	private Map<String, Double> counts() {
 		Map<String, Double> counts = new HashMap<>();
 		for (String mode : MODES) {

@@ -20,8 +20,8 @@ import static dev.cumsum.api.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code POST /api} over real HTTP, in strict delivery mode, against a gRPC test double of
- * transaction-api on a real loopback channel.
+ * {@code POST /api} over real HTTP, in strict delivery mode, against a gRPC test double
+ * of transaction-api on a real loopback channel.
  */
 class CumSumControllerTests extends WithTransactionServiceDouble {
 
@@ -33,8 +33,8 @@ class CumSumControllerTests extends WithTransactionServiceDouble {
 		long after = Instant.now().getEpochSecond();
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
 		JsonNode body = TestHttp.json(response);
 		assertThat(body.get("message").asString()).isEqualTo("success");
 		assertThat(response.body()).contains("\"data\":[1,3,6]");
@@ -145,8 +145,9 @@ class CumSumControllerTests extends WithTransactionServiceDouble {
 	}
 
 	/**
-	 * A large first request on a cold JVM may miss the 500 ms delivery timeout set here for the
-	 * failure tests; a client retries a 503 with the same request id, as the API intends.
+	 * A large first request on a cold JVM may miss the 500 ms delivery timeout set here
+	 * for the failure tests; a client retries a 503 with the same request id, as the API
+	 * intends.
 	 */
 	private HttpResponse<String> postRetrying(String body, String requestId) {
 		HttpResponse<String> response = null;
@@ -185,8 +186,7 @@ class CumSumControllerTests extends WithTransactionServiceDouble {
 		Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
 		assertUnavailable(failed);
-		assertThat(TestHttp.json(failed).get("detail").asString()).contains("did not acknowledge",
-				"within 500 ms");
+		assertThat(TestHttp.json(failed).get("detail").asString()).contains("did not acknowledge", "within 500 ms");
 		assertThat(waited).isBetween(Duration.ofMillis(450), Duration.ofSeconds(3));
 
 		transactions.behave(Behaviour.NORMAL);
@@ -204,7 +204,8 @@ class CumSumControllerTests extends WithTransactionServiceDouble {
 		finally {
 			transactions.restart();
 		}
-		// the channel reconnects with backoff: the service answers 503 until then, never fails otherwise
+		// the channel reconnects with backoff: the service answers 503 until then, never
+		// fails otherwise
 		HttpResponse<String> response = null;
 		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
 		while (System.nanoTime() < deadline) {

@@ -16,8 +16,9 @@ import net.jqwik.api.Provide;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Properties of {@link CumSum}: for any input both modes give exactly the BigDecimal reference
- * (value and representation), whether or not a running sum leaves the long range.
+ * Properties of {@link CumSum}: for any input both modes give exactly the BigDecimal
+ * reference (value and representation), whether or not a running sum leaves the long
+ * range.
  */
 class CumSumPropertiesTests {
 
@@ -37,7 +38,8 @@ class CumSumPropertiesTests {
 	@Property(tries = 400)
 	void manGivesLongsExactlyWhenEveryRunningSumFitsInALong(@ForAll("longArrays") long[] values) {
 		boolean fits = java.util.Arrays.stream(CumSumReference.of(values))
-			.allMatch((sum) -> sum.compareTo(BigDecimal.valueOf(MIN)) >= 0 && sum.compareTo(BigDecimal.valueOf(MAX)) <= 0);
+			.allMatch((sum) -> sum.compareTo(BigDecimal.valueOf(MIN)) >= 0
+					&& sum.compareTo(BigDecimal.valueOf(MAX)) <= 0);
 		assertThat(CumSum.compute(Mode.MAN, new Longs(values))).isInstanceOf(fits ? Longs.class : Decimals.class);
 	}
 
@@ -62,8 +64,7 @@ class CumSumPropertiesTests {
 	}
 
 	@Property(tries = 300)
-	void mixedIntegerAndDecimalArraysEqualTheReferenceInBothModes(
-			@ForAll("mixedArrays") List<BigDecimal> values) {
+	void mixedIntegerAndDecimalArraysEqualTheReferenceInBothModes(@ForAll("mixedArrays") List<BigDecimal> values) {
 		BigDecimal[] input = values.toArray(BigDecimal[]::new);
 		BigDecimal[] expected = CumSumReference.of(input);
 		BigDecimal[] man = ((Decimals) CumSum.compute(Mode.MAN, new Decimals(input.clone()))).values();
@@ -77,9 +78,9 @@ class CumSumPropertiesTests {
 		Arbitrary<Long> nearMax = Arbitraries.longs().between(MAX - 1_000, MAX);
 		Arbitrary<Long> nearMin = Arbitraries.longs().between(MIN, MIN + 1_000);
 		Arbitrary<Long> small = Arbitraries.longs().between(-1_000, 1_000);
-		Arbitrary<Long> element = Arbitraries.frequencyOf(
-				net.jqwik.api.Tuple.of(4, Arbitraries.longs()), net.jqwik.api.Tuple.of(2, nearMax),
-				net.jqwik.api.Tuple.of(2, nearMin), net.jqwik.api.Tuple.of(3, small));
+		Arbitrary<Long> element = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, Arbitraries.longs()),
+				net.jqwik.api.Tuple.of(2, nearMax), net.jqwik.api.Tuple.of(2, nearMin),
+				net.jqwik.api.Tuple.of(3, small));
 		return Arbitraries.oneOf(element.array(long[].class).ofMaxSize(40),
 				element.array(long[].class).ofMinSize(100).ofMaxSize(3_000));
 	}
@@ -95,11 +96,14 @@ class CumSumPropertiesTests {
 		return Arbitraries.oneOf(decimal(), integer).list().ofMaxSize(300);
 	}
 
-	/** Any exact decimal: up to 40 digits, from 10^-30 to 10^+10 in scale (negative scales print as 1E+3). */
+	/**
+	 * Any exact decimal: up to 40 digits, from 10^-30 to 10^+10 in scale (negative scales
+	 * print as 1E+3).
+	 */
 	private static Arbitrary<BigDecimal> decimal() {
 		BigInteger bound = BigInteger.TEN.pow(40);
-		return Combinators.combine(Arbitraries.bigIntegers().between(bound.negate(), bound),
-				Arbitraries.integers().between(-10, 30))
+		return Combinators
+			.combine(Arbitraries.bigIntegers().between(bound.negate(), bound), Arbitraries.integers().between(-10, 30))
 			.as(BigDecimal::new);
 	}
 

@@ -6,7 +6,10 @@ import java.util.Arrays;
 import dev.cumsum.api.cumsum.NumberArray.Decimals;
 import dev.cumsum.api.cumsum.NumberArray.Longs;
 
-/** The specification of an exact cumulative sum, in BigDecimal only, and views of results as decimals. */
+/**
+ * The specification of an exact cumulative sum, in BigDecimal only, and views of results
+ * as decimals.
+ */
 final class CumSumReference {
 
 	private CumSumReference() {
@@ -26,14 +29,15 @@ final class CumSumReference {
 	}
 
 	/**
-	 * Fails unless both arrays hold equal elements (BigDecimal equals: value and scale), naming
-	 * the first difference. Linear, unlike AssertJ's containsExactly on 200,000 elements.
+	 * Fails unless both arrays hold equal elements (BigDecimal equals: value and scale),
+	 * naming the first difference. Linear, unlike AssertJ's containsExactly on 200,000
+	 * elements.
 	 */
 	static void assertSameElements(Object[] actual, Object[] expected) {
 		int index = Arrays.mismatch(actual, expected);
 		if (index >= 0) {
-			throw new AssertionError("differs at index " + index + " (lengths " + actual.length + ", "
-					+ expected.length + "): " + ((index < actual.length) ? actual[index] : "<none>") + " != "
+			throw new AssertionError("differs at index " + index + " (lengths " + actual.length + ", " + expected.length
+					+ "): " + ((index < actual.length) ? actual[index] : "<none>") + " != "
 					+ ((index < expected.length) ? expected[index] : "<none>"));
 		}
 	}
@@ -44,8 +48,7 @@ final class CumSumReference {
 
 	static BigDecimal[] decimals(NumberArray numbers) {
 		return switch (numbers) {
-			case Longs longs -> Arrays.stream(longs.values()).mapToObj(BigDecimal::valueOf)
-				.toArray(BigDecimal[]::new);
+			case Longs longs -> Arrays.stream(longs.values()).mapToObj(BigDecimal::valueOf).toArray(BigDecimal[]::new);
 			case Decimals decimals -> decimals.values();
 		};
 	}

@@ -20,8 +20,8 @@ class CumSumTests {
 	@ParameterizedTest
 	@EnumSource(Mode.class)
 	void smallLongsStayLongs(Mode mode) {
-		assertThat(CumSum.compute(mode, new Longs(new long[] { 1, 2, 3, -10 })))
-			.isInstanceOfSatisfying(Longs.class, (sums) -> assertThat(sums.values()).containsExactly(1, 3, 6, -4));
+		assertThat(CumSum.compute(mode, new Longs(new long[] { 1, 2, 3, -10 }))).isInstanceOfSatisfying(Longs.class,
+				(sums) -> assertThat(sums.values()).containsExactly(1, 3, 6, -4));
 	}
 
 	@ParameterizedTest
@@ -70,7 +70,9 @@ class CumSumTests {
 		assertThat(texts(CumSum.compute(mode, decimals("-0.000")))).containsExactly("0.000");
 	}
 
-	/** Large enough that {@code Arrays.parallelPrefix} splits the work into many tasks. */
+	/**
+	 * Large enough that {@code Arrays.parallelPrefix} splits the work into many tasks.
+	 */
 	@ParameterizedTest
 	@EnumSource(Mode.class)
 	void largeLongArraysMatchTheReference(Mode mode) {
@@ -104,8 +106,9 @@ class CumSumTests {
 	}
 
 	/**
-	 * Every running sum fits in a long, but a middle segment ({@code MAX + 1}) does not: the
-	 * parallel prefix overflows on a partial sum that the sequential loop never forms.
+	 * Every running sum fits in a long, but a middle segment ({@code MAX + 1}) does not:
+	 * the parallel prefix overflows on a partial sum that the sequential loop never
+	 * forms.
 	 */
 	@Test
 	void npGivesLongsWheneverManDoes() {

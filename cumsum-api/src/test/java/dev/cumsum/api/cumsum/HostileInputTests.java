@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Bodies, headers and methods an attacker or a broken client sends to {@code /api}: each gets
- * the right 4xx as {@code application/problem+json} with a detail that says what is wrong, never
- * a 5xx, and the service keeps answering. Delivery is off: this is about the request path.
+ * Bodies, headers and methods an attacker or a broken client sends to {@code /api}: each
+ * gets the right 4xx as {@code application/problem+json} with a detail that says what is
+ * wrong, never a 5xx, and the service keeps answering. Delivery is off: this is about the
+ * request path.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "cumsum.delivery.mode=off", "cumsum.limits.max-elements=1000",
@@ -98,7 +99,10 @@ class HostileInputTests {
 		assertProblem(postJson(this.port, "/api", body), 400, detail);
 	}
 
-	/** An exponent beyond int: BigDecimal cannot even represent it; Jackson throws NumberFormatException. */
+	/**
+	 * An exponent beyond int: BigDecimal cannot even represent it; Jackson throws
+	 * NumberFormatException.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "1e99999999999", "-1e99999999999", "1e-99999999999", "1.5E+2147483648" })
 	void anExponentBeyondIntIs400(String number) {
@@ -141,12 +145,14 @@ class HostileInputTests {
 			socket.setSoTimeout(20_000);
 			OutputStream out = socket.getOutputStream();
 			out.write(("POST /api HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-					+ "Transfer-Encoding: chunked\r\n\r\n" + chunk("{\"arr\":[")).getBytes(StandardCharsets.US_ASCII));
+					+ "Transfer-Encoding: chunked\r\n\r\n" + chunk("{\"arr\":["))
+				.getBytes(StandardCharsets.US_ASCII));
 			byte[] spaces = chunk(" ".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII);
 			CompletableFuture<Long> written = CompletableFuture.supplyAsync(() -> {
 				long bytes = 0;
 				try {
-					// bounded: 64 MiB, far beyond the 1 MiB limit and Tomcat's 2 MB swallow limit
+					// bounded: 64 MiB, far beyond the 1 MiB limit and Tomcat's 2 MB
+					// swallow limit
 					while (bytes < 64L * MIB) {
 						out.write(spaces);
 						bytes += spaces.length;
@@ -163,14 +169,18 @@ class HostileInputTests {
 		}
 	}
 
-	/** The declared length alone decides: the answer comes before any of the body was sent. */
+	/**
+	 * The declared length alone decides: the answer comes before any of the body was
+	 * sent.
+	 */
 	@Test
 	void aContentLengthOverTheLimitIs413BeforeReading() throws IOException {
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
 			socket.setSoTimeout(20_000);
 			socket.getOutputStream()
 				.write(("POST /api HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-						+ "Content-Length: " + (2L * MIB) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+						+ "Content-Length: " + (2L * MIB) + "\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
 			socket.getOutputStream().flush();
 			assertThat(readLine(socket.getInputStream())).startsWith("HTTP/1.1 413");
 		}
@@ -185,7 +195,8 @@ class HostileInputTests {
 
 	@Test
 	void aResultWithTooManyDigitsIs413() {
-		// 10 x 1e900: at most 10 x 903 digits, within 20,000; 100 x 1e900 would be about 90,400
+		// 10 x 1e900: at most 10 x 903 digits, within 20,000; 100 x 1e900 would be about
+		// 90,400
 		assertThat(postJson(this.port, "/api", arrayOf(10, "1e900")).statusCode()).isEqualTo(200);
 		assertProblem(postJson(this.port, "/api", arrayOf(100, "1e900")), 413, "more than 20000 digits");
 	}
@@ -196,8 +207,8 @@ class HostileInputTests {
 		HttpResponse<String> response = TestHttp.post(this.port, "/api", type,
 				HttpRequest.BodyPublishers.ofString("{\"arr\":[1]}"));
 		assertProblem(response, 415, type);
-		assertThat(response.headers().firstValue("Accept")).hasValueSatisfying(
-				(accept) -> assertThat(accept).contains("application/json"));
+		assertThat(response.headers().firstValue("Accept"))
+			.hasValueSatisfying((accept) -> assertThat(accept).contains("application/json"));
 	}
 
 	@Test
@@ -242,7 +253,10 @@ class HostileInputTests {
 		assertThat(response.headers().firstValue("X-Request-Id")).contains("broken-client-1");
 	}
 
-	/** After everything above: still up, still exact, and no request was counted as a server error. */
+	/**
+	 * After everything above: still up, still exact, and no request was counted as a
+	 * server error.
+	 */
 	@AfterAll
 	void theServiceStaysUpAndNothingWasA5xx() {
 		HttpResponse<String> response = postJson(this.port, "/api", "{\"arr\":[9223372036854775807,1]}");
@@ -256,7 +270,8 @@ class HostileInputTests {
 			}
 		});
 		assertThat(TestHttp.sample(this.managementPort, "cumsum_requests_total", "mode=\"invalid\"",
-				"outcome=\"client_error\"")).isGreaterThan(40);
+				"outcome=\"client_error\""))
+			.isGreaterThan(40);
 	}
 
 	static void assertProblem(HttpResponse<String> response, int status, String detail) {

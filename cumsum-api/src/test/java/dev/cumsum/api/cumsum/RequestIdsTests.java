@@ -27,7 +27,8 @@ class RequestIdsTests {
 
 	@Provide
 	Arbitrary<String> ids() {
-		// mostly allowed characters, some of their neighbours in ASCII and beyond, lengths around the limit
+		// mostly allowed characters, some of their neighbours in ASCII and beyond,
+		// lengths around the limit
 		Arbitrary<String> near = Arbitraries.strings()
 			.withChars("azAZ09._:-/ @[`{~\u00e9\u0000")
 			.withCharRange('a', 'c')

@@ -29,11 +29,11 @@ import org.springframework.web.ErrorResponseException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The documented proportion between a body and its answer: for any body the reader accepts, the
- * result holds at most {@code max-result-digits-per-body-byte} (16) digits per body byte (digits as
- * the numbers are written out plainly), and the whole answer at most 21 bytes per body byte plus
- * its fixed fields. Bodies are drawn to hit the edges: wide and deep numbers, exponents, long
- * overflow, tiny numbers mixed with huge ones.
+ * The documented proportion between a body and its answer: for any body the reader
+ * accepts, the result holds at most {@code max-result-digits-per-body-byte} (16) digits
+ * per body byte (digits as the numbers are written out plainly), and the whole answer at
+ * most 21 bytes per body byte plus its fixed fields. Bodies are drawn to hit the edges:
+ * wide and deep numbers, exponents, long overflow, tiny numbers mixed with huge ones.
  */
 class ResultSizePropertiesTests {
 
@@ -48,8 +48,7 @@ class ResultSizePropertiesTests {
 		.disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
 		.build();
 
-	private final RequestLimits limits = new RequestLimits(DataSize.ofMegabytes(1), 100_000, 1000, 8_000_000,
-			PER_BYTE);
+	private final RequestLimits limits = new RequestLimits(DataSize.ofMegabytes(1), 100_000, 1000, 8_000_000, PER_BYTE);
 
 	private final CumSumRequestReader reader = new CumSumRequestReader(this.limits);
 
@@ -83,7 +82,8 @@ class ResultSizePropertiesTests {
 			assertThat(digits).as("result digits for a body of %d bytes", bytes.length)
 				.isLessThanOrEqualTo(PER_BYTE * (long) bytes.length)
 				.isLessThanOrEqualTo(request.resultDigits());
-			assertThat((long) answer.length).as("answer bytes").isLessThanOrEqualTo((PER_BYTE + 5L) * bytes.length + 256);
+			assertThat((long) answer.length).as("answer bytes")
+				.isLessThanOrEqualTo((PER_BYTE + 5L) * bytes.length + 256);
 			// and the admission estimate covered it
 			assertThat(ticket.reserved()).isGreaterThanOrEqualTo(RequestCost.body(bytes.length));
 		}
@@ -110,7 +110,10 @@ class ResultSizePropertiesTests {
 		});
 	}
 
-	/** Digits of the number written out without exponent: integer digits (at least one) plus decimal places. */
+	/**
+	 * Digits of the number written out without exponent: integer digits (at least one)
+	 * plus decimal places.
+	 */
 	private static long plainDigits(BigDecimal value) {
 		return Math.max(1, value.precision() - value.scale()) + Math.max(0, value.scale());
 	}
@@ -120,8 +123,7 @@ class ResultSizePropertiesTests {
 		Arbitrary<String> number = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.longs().map(String::valueOf)),
 				Tuple.of(2, Arbitraries.integers().between(-9, 9).map(String::valueOf)),
 				Tuple.of(2, Arbitraries.longs().between(Long.MAX_VALUE - 10, Long.MAX_VALUE).map(String::valueOf)),
-				Tuple.of(3, decimal().map(String::valueOf)),
-				Tuple.of(2, exponent()),
+				Tuple.of(3, decimal().map(String::valueOf)), Tuple.of(2, exponent()),
 				Tuple.of(1, Arbitraries.integers().between(1, 1000).map((digits) -> "9".repeat(digits))));
 		Arbitrary<List<String>> elements = Arbitraries.oneOf(number.list().ofMaxSize(40),
 				number.list().ofMinSize(200).ofMaxSize(1_500));
@@ -131,17 +133,17 @@ class ResultSizePropertiesTests {
 
 	/** 1e999, -5E-300, 7.25e+12, ...: few body bytes, many digits. */
 	private static Arbitrary<String> exponent() {
-		return Combinators.combine(Arbitraries.of("1", "-1", "7.25", "9", "-3.5"),
-				Arbitraries.of("e", "E", "e+", "E-", "e-"), Arbitraries.integers().between(0, 1100))
+		return Combinators
+			.combine(Arbitraries.of("1", "-1", "7.25", "9", "-3.5"), Arbitraries.of("e", "E", "e+", "E-", "e-"),
+					Arbitraries.integers().between(0, 1100))
 			.as((mantissa, e, exp) -> mantissa + e + exp);
 	}
 
 	private static Arbitrary<BigDecimal> decimal() {
 		BigInteger bound = BigInteger.TEN.pow(60);
-		return Combinators.combine(Arbitraries.bigIntegers().between(bound.negate(), bound),
-				Arbitraries.integers().between(-50, 200))
+		return Combinators
+			.combine(Arbitraries.bigIntegers().between(bound.negate(), bound), Arbitraries.integers().between(-50, 200))
 			.as(BigDecimal::new);
 	}
-
 
 }

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link BatchSender} on its own, over a real gRPC channel to the transaction-api test double:
- * one call per batch, settlement, async retries with backoff, the drain deadline.
+ * {@link BatchSender} on its own, over a real gRPC channel to the transaction-api test
+ * double: one call per batch, settlement, async retries with backoff, the drain deadline.
  */
 class BatchSenderTests {
 
@@ -160,14 +160,17 @@ class BatchSenderTests {
 	private void start(DeliveryMode mode) {
 		DeliveryProperties properties = properties(mode, Duration.ofSeconds(2));
 		this.held = new HeldRecords(properties.bufferCapacity(), Long.MAX_VALUE, properties.maxInFlight());
-		DeliveryMetrics metrics = new DeliveryMetrics(this.registry, mode, this.held::size,
-				properties.bufferCapacity(), this.held::bytes);
+		DeliveryMetrics metrics = new DeliveryMetrics(this.registry, mode, this.held::size, properties.bufferCapacity(),
+				this.held::bytes);
 		this.sender = new BatchSender(TransactionServiceGrpc.newFutureStub(this.channel), Tracer.NOOP, properties,
 				this.held, new RecordOutcomes(metrics), metrics);
 		this.sender.start();
 	}
 
-	/** Holds the records and takes them as one batch with its call slot, as the dispatcher does. */
+	/**
+	 * Holds the records and takes them as one batch with its call slot, as the dispatcher
+	 * does.
+	 */
 	private List<Pending> take(Pending... records) throws InterruptedException {
 		for (Pending pending : records) {
 			assertThat(this.held.hold(pending)).isTrue();

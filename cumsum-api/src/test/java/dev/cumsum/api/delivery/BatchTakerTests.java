@@ -13,8 +13,8 @@ import static dev.cumsum.api.delivery.TestRecords.pending;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link BatchTaker} on its own: what goes into one batch, and the dispatcher handing batches over
- * as call slots free up (the batches are collected here instead of sent).
+ * {@link BatchTaker} on its own: what goes into one batch, and the dispatcher handing
+ * batches over as call slots free up (the batches are collected here instead of sent).
  */
 class BatchTakerTests {
 

@@ -8,7 +8,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which RecordBatch failures are retried (async) and which may have stored the record (strict wording). */
+/**
+ * Which RecordBatch failures are retried (async) and which may have stored the record
+ * (strict wording).
+ */
 class CallFailureTests {
 
 	@ParameterizedTest
@@ -20,8 +23,8 @@ class CallFailureTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE", "UNIMPLEMENTED",
-			"UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND" })
+	@EnumSource(names = { "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE", "UNIMPLEMENTED", "UNAUTHENTICATED",
+			"PERMISSION_DENIED", "NOT_FOUND" })
 	void rejectionsBeforeAnyWriteAreNeitherRetriedNorPossiblyStored(Code code) {
 		assertThat(CallFailure.of(code)).isEqualTo(CallFailure.REJECTED);
 		assertThat(CallFailure.of(code).retryable()).isFalse();

@@ -10,8 +10,8 @@ import static dev.cumsum.api.delivery.TestRecords.pending;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link HeldRecords} on its own: the record and byte budgets, withdrawal, the call slots and
- * what is left at shutdown.
+ * {@link HeldRecords} on its own: the record and byte budgets, withdrawal, the call slots
+ * and what is left at shutdown.
  */
 class HeldRecordsTests {
 

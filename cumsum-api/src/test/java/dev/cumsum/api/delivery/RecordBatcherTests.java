@@ -32,9 +32,9 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link RecordBatcher}, its parts together, over a real gRPC channel to the transaction-api test
- * double: batching, async retries, back-pressure and shutdown draining, checked through the
- * double's store and the batcher's counters.
+ * {@link RecordBatcher}, its parts together, over a real gRPC channel to the
+ * transaction-api test double: batching, async retries, back-pressure and shutdown
+ * draining, checked through the double's store and the batcher's counters.
  */
 class RecordBatcherTests {
 
@@ -141,7 +141,8 @@ class RecordBatcherTests {
 	void aFullBufferRejectsAndCounts() {
 		this.transactions.behave(Behaviour.HANG);
 		start(properties(DeliveryMode.ASYNC, 5, 1, 1, Duration.ofSeconds(30), Duration.ofMillis(300)));
-		// one record in the only call slot; the rest wait in the buffer until the slot frees
+		// one record in the only call slot; the rest wait in the buffer until the slot
+		// frees
 		assertThat(this.batcher.offer(record("in-flight"))).isNotNull();
 		await(() -> this.transactions.recordBatchCalls() == 1);
 
@@ -158,8 +159,8 @@ class RecordBatcherTests {
 
 	/**
 	 * Shutdown while the history hangs: the record in the call and the buffered ones (the
-	 * dispatcher takes none while it waits for a call slot) are each lost and counted, none
-	 * silently dropped.
+	 * dispatcher takes none while it waits for a call slot) are each lost and counted,
+	 * none silently dropped.
 	 */
 	@Test
 	void stopCountsEveryRecordAsLostIncludingTheOnesWaitingForACallSlot() {
@@ -224,7 +225,10 @@ class RecordBatcherTests {
 		assertThat(records(DeliveryMode.ASYNC, "failed")).isZero();
 	}
 
-	/** A SmartLifecycle may be stopped and started again (context.stop()/start(), test context pausing). */
+	/**
+	 * A SmartLifecycle may be stopped and started again (context.stop()/start(), test
+	 * context pausing).
+	 */
 	@Test
 	void canBeStartedAgainAfterStop() {
 		start(properties(DeliveryMode.STRICT, 100, 500, 1, Duration.ofSeconds(5), Duration.ofSeconds(5)));
@@ -239,9 +243,10 @@ class RecordBatcherTests {
 	}
 
 	/**
-	 * The byte budget: large records fill it long before the record count, and beyond it requests are
-	 * rejected (503) instead of growing the heap; one record too big for the budget still goes when
-	 * nothing else is held, and acknowledged records give their bytes back.
+	 * The byte budget: large records fill it long before the record count, and beyond it
+	 * requests are rejected (503) instead of growing the heap; one record too big for the
+	 * budget still goes when nothing else is held, and acknowledged records give their
+	 * bytes back.
 	 */
 	@Test
 	void aByteBudgetBoundsWhatIsHeldAndIsGivenBackOnAcknowledgement() {
@@ -273,10 +278,13 @@ class RecordBatcherTests {
 			.doesNotContainKey("large-3");
 	}
 
-	/** Permanent failures are not retried in async mode: counted and logged as failed, and released. */
+	/**
+	 * Permanent failures are not retried in async mode: counted and logged as failed, and
+	 * released.
+	 */
 	@ParameterizedTest
-	@EnumSource(names = { "INVALID_ARGUMENT", "FAILED_PRECONDITION", "INTERNAL", "UNKNOWN", "CANCELLED",
-			"DATA_LOSS", "PERMISSION_DENIED" })
+	@EnumSource(names = { "INVALID_ARGUMENT", "FAILED_PRECONDITION", "INTERNAL", "UNKNOWN", "CANCELLED", "DATA_LOSS",
+			"PERMISSION_DENIED" })
 	void asyncDoesNotRetryAPermanentFailure(Status.Code code) {
 		this.transactions.failWith(code);
 		start(properties(DeliveryMode.ASYNC, 1_000, 20, 2, Duration.ofSeconds(2), Duration.ofSeconds(5)));
@@ -313,7 +321,10 @@ class RecordBatcherTests {
 		assertThat(records(DeliveryMode.ASYNC, "failed")).isZero();
 	}
 
-	/** transaction-api reports an id stored for a different request: not stored, counted, never retried. */
+	/**
+	 * transaction-api reports an id stored for a different request: not stored, counted,
+	 * never retried.
+	 */
 	@ParameterizedTest
 	@EnumSource(names = { "STRICT", "ASYNC" })
 	void aConflictingIdFailsThatRecordOnlyAndIsCounted(DeliveryMode mode) {
@@ -327,8 +338,8 @@ class RecordBatcherTests {
 		CompletableFuture<Void> reused = this.batcher.offer(record("reused"));
 		CompletableFuture<Void> after = this.batcher.offer(record("after"));
 
-		assertThat(List.of(first, before, after)).allSatisfy(
-				(future) -> assertThat(future).succeedsWithin(Duration.ofSeconds(5)));
+		assertThat(List.of(first, before, after))
+			.allSatisfy((future) -> assertThat(future).succeedsWithin(Duration.ofSeconds(5)));
 		assertThat(reused).failsWithin(Duration.ofSeconds(5))
 			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 			.havingCause()
@@ -342,7 +353,10 @@ class RecordBatcherTests {
 		await(() -> heldBytes() == 0);
 	}
 
-	/** A strict caller whose deadline passed while its record waited for a call slot: it is never sent. */
+	/**
+	 * A strict caller whose deadline passed while its record waited for a call slot: it
+	 * is never sent.
+	 */
 	@Test
 	void aRecordWithdrawnBeforeItWasSentIsNeverSent() {
 		this.transactions.behave(Behaviour.HANG);
@@ -353,13 +367,16 @@ class RecordBatcherTests {
 		Pending waiting = this.batcher.offer(record("waiting"), deadline);
 
 		assertThat(this.batcher.withdraw(waiting, new java.util.concurrent.TimeoutException()))
-			.as("never sent: certainly not stored").isTrue();
+			.as("never sent: certainly not stored")
+			.isTrue();
 		assertThat(bufferSize()).as("its place in the buffer is free at once").isZero();
 		assertThat(heldBytes()).as("and its bytes").isEqualTo(Pending.heldSize(record("in-call")));
 		assertThat(this.batcher.withdraw(inCall, new java.util.concurrent.TimeoutException()))
-			.as("sent: outcome unknown").isFalse();
+			.as("sent: outcome unknown")
+			.isFalse();
 
-		// the hung call ends at the last deadline of its records; the withdrawn record stays unsent
+		// the hung call ends at the last deadline of its records; the withdrawn record
+		// stays unsent
 		this.transactions.behave(Behaviour.NORMAL);
 		await(() -> heldBytes() == 0);
 		assertThat(this.batcher.offer(record("later"))).succeedsWithin(Duration.ofSeconds(5));
@@ -368,7 +385,10 @@ class RecordBatcherTests {
 		assertThat(records(DeliveryMode.STRICT, "failed")).isEqualTo(2);
 	}
 
-	/** A strict call never outlives its last waiting caller, whatever the configured timeout. */
+	/**
+	 * A strict call never outlives its last waiting caller, whatever the configured
+	 * timeout.
+	 */
 	@Test
 	void aStrictCallsDeadlineIsItsLastRecordsDeadline() {
 		this.transactions.behave(Behaviour.HANG);
@@ -382,7 +402,10 @@ class RecordBatcherTests {
 			.isEqualTo(Status.Code.DEADLINE_EXCEEDED);
 	}
 
-	/** One call never carries two records with one id: a conflict reported for it would be ambiguous. */
+	/**
+	 * One call never carries two records with one id: a conflict reported for it would be
+	 * ambiguous.
+	 */
 	@Test
 	void oneBatchNeverCarriesAnIdTwice() {
 		this.transactions.delay(Duration.ofMillis(200));
@@ -400,8 +423,7 @@ class RecordBatcherTests {
 	}
 
 	private void start(DeliveryProperties properties) {
-		this.batcher = new RecordBatcher(TransactionServiceGrpc.newFutureStub(this.channel), properties,
-				this.registry);
+		this.batcher = new RecordBatcher(TransactionServiceGrpc.newFutureStub(this.channel), properties, this.registry);
 		this.batcher.start();
 	}
 
@@ -415,7 +437,8 @@ class RecordBatcherTests {
 	private static DeliveryProperties properties(DeliveryMode mode, int bufferCapacity, DataSize bufferMaxBytes,
 			int maxBatchSize, int maxInFlight, Duration timeout, Duration drainTimeout) {
 		return new DeliveryProperties(mode, bufferCapacity, bufferMaxBytes, maxBatchSize, DataSize.ofMegabytes(4),
-				maxInFlight, timeout, Duration.ofMillis(20), Duration.ofMillis(150), drainTimeout, Duration.ofSeconds(2));
+				maxInFlight, timeout, Duration.ofMillis(20), Duration.ofMillis(150), drainTimeout,
+				Duration.ofSeconds(2));
 	}
 
 	private double records(DeliveryMode mode, String result) {

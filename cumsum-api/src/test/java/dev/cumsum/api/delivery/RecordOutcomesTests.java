@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import static dev.cumsum.api.delivery.TestRecords.pending;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link RecordOutcomes}: each record is settled and counted once, by whichever outcome comes first. */
+/**
+ * {@link RecordOutcomes}: each record is settled and counted once, by whichever outcome
+ * comes first.
+ */
 class RecordOutcomesTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

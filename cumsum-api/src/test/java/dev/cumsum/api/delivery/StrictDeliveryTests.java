@@ -21,26 +21,27 @@ import static dev.cumsum.api.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Strict delivery through {@code POST /api} on a real port: what a client is told for each way the
- * history can fail ("not stored" only when certain, otherwise "outcome unknown, retry with the same
- * X-Request-Id"), a reused request id (409), no downstream text in any answer, and a wait bounded
- * by {@code cumsum.delivery.timeout} (500 ms here) in all.
+ * Strict delivery through {@code POST /api} on a real port: what a client is told for
+ * each way the history can fail ("not stored" only when certain, otherwise "outcome
+ * unknown, retry with the same X-Request-Id"), a reused request id (409), no downstream
+ * text in any answer, and a wait bounded by {@code cumsum.delivery.timeout} (500 ms here)
+ * in all.
  */
 class StrictDeliveryTests extends WithTransactionServiceDouble {
 
 	private static final Duration TIMEOUT = Duration.ofMillis(500);
 
 	@ParameterizedTest
-	@EnumSource(names = { "UNAVAILABLE", "CANCELLED", "INTERNAL", "UNKNOWN", "RESOURCE_EXHAUSTED", "ABORTED",
-			"DATA_LOSS" })
+	@EnumSource(
+			names = { "UNAVAILABLE", "CANCELLED", "INTERNAL", "UNKNOWN", "RESOURCE_EXHAUSTED", "ABORTED", "DATA_LOSS" })
 	void aFailureAfterTheRecordWasSentIsAnUnknownOutcome(Status.Code code) {
 		transactions.failWith(code);
 		HttpResponse<String> response = postJson(this.port, "/api", "{\"arr\":[1,2]}", "X-Request-Id",
 				"unknown-" + code);
 
 		JsonNode problem = assertProblem(response, 503);
-		assertThat(problem.get("detail").asString()).contains("(" + code + ")", "may or may not be stored",
-				"retry with the same X-Request-Id")
+		assertThat(problem.get("detail").asString())
+			.contains("(" + code + ")", "may or may not be stored", "retry with the same X-Request-Id")
 			.doesNotContain("could not store");
 		assertThat(response.headers().firstValue("Retry-After")).contains("3");
 	}
@@ -53,8 +54,8 @@ class StrictDeliveryTests extends WithTransactionServiceDouble {
 		HttpResponse<String> response = postJson(this.port, "/api", "{\"arr\":[1,2]}");
 
 		JsonNode problem = assertProblem(response, 503);
-		assertThat(problem.get("detail").asString()).contains("could not store the record (" + code + ")",
-				"was not stored")
+		assertThat(problem.get("detail").asString())
+			.contains("could not store the record (" + code + ")", "was not stored")
 			.doesNotContain("may or may not");
 	}
 
@@ -67,8 +68,8 @@ class StrictDeliveryTests extends WithTransactionServiceDouble {
 
 	@Test
 	void aReusedRequestIdIs409AndNothingIsStored() {
-		double conflicts = TestHttp.sample(this.managementPort, "cumsum_delivery_records_total",
-				"delivery=\"strict\"", "result=\"conflict\"");
+		double conflicts = TestHttp.sample(this.managementPort, "cumsum_delivery_records_total", "delivery=\"strict\"",
+				"result=\"conflict\"");
 		transactions.conflictOn("reused-id");
 
 		HttpResponse<String> response = postJson(this.port, "/api", "{\"arr\":[5,6]}", "X-Request-Id", "reused-id");
@@ -79,16 +80,17 @@ class StrictDeliveryTests extends WithTransactionServiceDouble {
 		assertThat(response.headers().firstValue("X-Request-Id")).contains("reused-id");
 		assertThat(transactions.records()).doesNotContainKey("reused-id");
 		assertThat(TestHttp.sample(this.managementPort, "cumsum_delivery_records_total", "delivery=\"strict\"",
-				"result=\"conflict\"")).isEqualTo(conflicts + 1);
+				"result=\"conflict\""))
+			.isEqualTo(conflicts + 1);
 		// another id for the same body is fine
 		assertThat(postJson(this.port, "/api", "{\"arr\":[5,6]}", "X-Request-Id", "fresh-id").statusCode())
 			.isEqualTo(200);
 	}
 
 	/**
-	 * Many requests at once while the history never answers: every client gets its 503 within the
-	 * timeout plus a small margin, whether its record was sent (outcome unknown) or still waited for
-	 * a call slot (not stored).
+	 * Many requests at once while the history never answers: every client gets its 503
+	 * within the timeout plus a small margin, whether its record was sent (outcome
+	 * unknown) or still waited for a call slot (not stored).
 	 */
 	@Test
 	void theWaitIsBoundedByTheTimeoutUnderConcurrentLoad() throws Exception {

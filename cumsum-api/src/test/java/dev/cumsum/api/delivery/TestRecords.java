@@ -38,7 +38,9 @@ final class TestRecords {
 		return Pending.of(record(id, length), null, System.nanoTime() + Duration.ofSeconds(10).toNanos());
 	}
 
-	/** Short backoffs (20 ms doubling up to 150 ms) so that retries happen within a test. */
+	/**
+	 * Short backoffs (20 ms doubling up to 150 ms) so that retries happen within a test.
+	 */
 	static DeliveryProperties properties(DeliveryMode mode, Duration timeout) {
 		return new DeliveryProperties(mode, 1_000, DataSize.ofMegabytes(32), 500, DataSize.ofMegabytes(4), 4, timeout,
 				Duration.ofMillis(20), Duration.ofMillis(150), Duration.ofSeconds(5), Duration.ofSeconds(2));

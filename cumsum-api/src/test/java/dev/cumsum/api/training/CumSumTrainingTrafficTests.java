@@ -14,7 +14,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The AOT cache's training traffic against the running service: every kind of call answered as expected. */
+/**
+ * The AOT cache's training traffic against the running service: every kind of call
+ * answered as expected.
+ */
 class CumSumTrainingTrafficTests extends WithTransactionServiceDouble {
 
 	@Autowired

@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reading the history needs the bearer token; nothing else does. Real HTTP on the API port and
- * the management port.
+ * Reading the history needs the bearer token; nothing else does. Real HTTP on the API
+ * port and the management port.
  */
 class HistorySecurityTests extends WithTransactionServiceDouble {
 
@@ -41,7 +41,8 @@ class HistorySecurityTests extends WithTransactionServiceDouble {
 			assertUnauthorized(wrong);
 			assertThat(wrong.headers().firstValue("WWW-Authenticate"))
 				.hasValue("Bearer realm=\"cumsum-history\", error=\"invalid_token\"");
-			// a prefix of the token, and the token as basic credentials, are not the token
+			// a prefix of the token, and the token as basic credentials, are not the
+			// token
 			assertUnauthorized(TestHttp.get(this.port, path, "Authorization",
 					"Bearer " + HISTORY_TOKEN.substring(0, HISTORY_TOKEN.length() - 1)));
 			assertUnauthorized(TestHttp.get(this.port, path, "Authorization", "Basic " + java.util.Base64.getEncoder()
@@ -82,8 +83,8 @@ class HistorySecurityTests extends WithTransactionServiceDouble {
 		assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
 		assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
 		// a wrong credential on the API is ignored, not rejected
-		assertThat(TestHttp.postJson(this.port, "/api", "{\"arr\":[1]}", "Authorization", "Bearer wrong")
-			.statusCode()).isEqualTo(200);
+		assertThat(TestHttp.postJson(this.port, "/api", "{\"arr\":[1]}", "Authorization", "Bearer wrong").statusCode())
+			.isEqualTo(200);
 	}
 
 	@Test
@@ -98,8 +99,8 @@ class HistorySecurityTests extends WithTransactionServiceDouble {
 
 	private static void assertUnauthorized(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode problem = TestHttp.json(response);
 		assertThat(problem.get("status").asInt()).isEqualTo(401);
 		assertThat(problem.get("title").asString()).isEqualTo("Unauthorized");

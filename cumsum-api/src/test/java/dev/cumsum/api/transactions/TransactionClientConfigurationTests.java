@@ -48,10 +48,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The channel to transaction-api as application.yaml configures it (Spring gRPC's channel
- * properties), over real gRPC to two servers that one name resolves to, as a headless Service's
- * name resolves to every transaction-api pod: calls are spread over both (round robin), UNAVAILABLE
- * is retried within a call (three attempts in all), a call waits for a connection during an
- * outage, and a response larger than gRPC's default 4 MiB is taken.
+ * properties), over real gRPC to two servers that one name resolves to, as a headless
+ * Service's name resolves to every transaction-api pod: calls are spread over both (round
+ * robin), UNAVAILABLE is retried within a call (three attempts in all), a call waits for
+ * a connection during an outage, and a response larger than gRPC's default 4 MiB is
+ * taken.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "cumsum.delivery.mode=off",
 		"spring.grpc.client.channel.transactions.target=" + TransactionClientConfigurationTests.SCHEME + ":///both" })
@@ -128,7 +129,8 @@ class TransactionClientConfigurationTests {
 		second.stop();
 		try {
 			call = CompletableFuture.supplyAsync(() -> get("waiting"));
-			// without wait-for-ready it would fail at once with UNAVAILABLE (three attempts within a second)
+			// without wait-for-ready it would fail at once with UNAVAILABLE (three
+			// attempts within a second)
 			await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !call.isDone());
 		}
 		finally {

@@ -17,8 +17,8 @@ import static dev.cumsum.api.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The history read endpoints over real HTTP, through gRPC to the transaction-api test double:
- * records are written by real {@code POST /api} requests first.
+ * The history read endpoints over real HTTP, through gRPC to the transaction-api test
+ * double: records are written by real {@code POST /api} requests first.
  */
 class TransactionsControllerTests extends WithTransactionServiceDouble {
 
@@ -173,8 +173,8 @@ class TransactionsControllerTests extends WithTransactionServiceDouble {
 	}
 
 	/**
-	 * The first request on a cold JVM may miss the 500 ms delivery timeout set for the failure
-	 * tests; a client retries a 503 with the same request id, as the API intends.
+	 * The first request on a cold JVM may miss the 500 ms delivery timeout set for the
+	 * failure tests; a client retries a 503 with the same request id, as the API intends.
 	 */
 	private void post(String id, String body) {
 		HttpResponse<String> response = null;
@@ -186,8 +186,8 @@ class TransactionsControllerTests extends WithTransactionServiceDouble {
 
 	private static void assertUnavailable(HttpResponse<String> response) {
 		assertProblem(response, 503);
-		assertThat(response.headers().firstValue("Retry-After")).hasValueSatisfying(
-				(seconds) -> assertThat(Integer.parseInt(seconds)).isPositive());
+		assertThat(response.headers().firstValue("Retry-After"))
+			.hasValueSatisfying((seconds) -> assertThat(Integer.parseInt(seconds)).isPositive());
 		assertThat(TestHttp.json(response).get("detail").asString()).startsWith("transaction-api unavailable");
 	}
 

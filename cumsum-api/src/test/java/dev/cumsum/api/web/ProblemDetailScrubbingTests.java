@@ -16,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No problem detail carries a hostname, an address or downstream (gRPC, MongoDB driver) text: the
- * transaction-api double fails with descriptions like real ones ({@link TransactionServiceDouble#INTERNAL_TEXT}),
- * and every answer is checked on a real port. Query parameters that are not UTF-8 are 400.
+ * No problem detail carries a hostname, an address or downstream (gRPC, MongoDB driver)
+ * text: the transaction-api double fails with descriptions like real ones
+ * ({@link TransactionServiceDouble#INTERNAL_TEXT}), and every answer is checked on a real
+ * port. Query parameters that are not UTF-8 are 400.
  */
 class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 
@@ -72,8 +73,7 @@ class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = {
-			"503|transaction-api unavailable: io exception|transaction-api unavailable",
+	@CsvSource(delimiter = '|', value = { "503|transaction-api unavailable: io exception|transaction-api unavailable",
 			"503|transaction-api unavailable: UNAVAILABLE: remote_addr=localhost/127.0.0.1:9090|transaction-api unavailable",
 			"503|history store unavailable: Timed out after 30000 ms, servers=[{address=mongo-0.mongo:27017}]|history store unavailable",
 			"500|com.mongodb.MongoSocketReadException: Prematurely reached end of stream|Internal Server Error",
@@ -94,7 +94,9 @@ class ProblemDetailScrubbingTests extends WithTransactionServiceDouble {
 		return TestHttp.json(response);
 	}
 
-	/** A history read with the credential: these tests are about what a failing read says. */
+	/**
+	 * A history read with the credential: these tests are about what a failing read says.
+	 */
 	private HttpResponse<String> authorized(String path) {
 		return TestHttp.get(this.port, path, "Authorization", "Bearer " + HISTORY_TOKEN);
 	}

@@ -21,269 +21,309 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws report tables: stacked panels on one time axis (seconds, minutes or hours since each table's first
- * row, whichever gives readable ticks), their plot areas aligned so that one instant is at the same x in
- * every panel, gaps in the data left as gaps (a missing sample or a hole in the time grid ends the line,
- * nothing is interpolated across it).
+ * Draws report tables: stacked panels on one time axis (seconds, minutes or hours since
+ * each table's first row, whichever gives readable ticks), their plot areas aligned so
+ * that one instant is at the same x in every panel, gaps in the data left as gaps (a
+ * missing sample or a hole in the time grid ends the line, nothing is interpolated across
+ * it).
  */
 final class Figure {
 
-    static final int WIDTH = 1200;
-    static final int PANEL_HEIGHT = 260;
-    static final int EMPTY_PANEL_HEIGHT = 90;
-    static final int HEADER_HEIGHT = 56;
+	static final int WIDTH = 1200;
+	static final int PANEL_HEIGHT = 260;
+	static final int EMPTY_PANEL_HEIGHT = 90;
+	static final int HEADER_HEIGHT = 56;
 
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+		.withZone(ZoneOffset.UTC);
 
-    /** A line of one table; tables are aligned on their own first row. */
-    record Drawn(Table table, Line line) {
-    }
+	/** A line of one table; tables are aligned on their own first row. */
+	record Drawn(Table table, Line line) {
+	}
 
-    /** One panel to draw: its lines, or the reason it has none. */
-    record PanelContent(String title, String yLabel, List<Drawn> lines, String whenEmpty) {
-    }
+	/** One panel to draw: its lines, or the reason it has none. */
+	record PanelContent(String title, String yLabel, List<Drawn> lines, String whenEmpty) {
+	}
 
-    private Figure() {
-    }
+	private Figure() {
+	}
 
-    /** The report figure of one table: every {@link Panel}, empty ones saying why. */
-    static BufferedImage of(Table table, String title) {
-        List<PanelContent> panels = new ArrayList<>();
-        for (Panel p : Panel.values()) {
-            panels.add(content(table, p));
-        }
-        return stack(title, subtitle(table), panels);
-    }
+	/** The report figure of one table: every {@link Panel}, empty ones saying why. */
+	static BufferedImage of(Table table, String title) {
+		List<PanelContent> panels = new ArrayList<>();
+		for (Panel p : Panel.values()) {
+			panels.add(content(table, p));
+		}
+		return stack(title, subtitle(table), panels);
+	}
 
-    static PanelContent content(Table table, Panel p) {
-        List<Drawn> lines = p.lines(table).stream().map(l -> new Drawn(table, l)).toList();
-        return new PanelContent(p.title(), p.yLabel(), lines, String.join("; ", p.missing(table)));
-    }
+	static PanelContent content(Table table, Panel p) {
+		List<Drawn> lines = p.lines(table).stream().map(l -> new Drawn(table, l)).toList();
+		return new PanelContent(p.title(), p.yLabel(), lines, String.join("; ", p.missing(table)));
+	}
 
-    static String subtitle(Table table) {
-        long[] t = table.times();
-        if (t.length == 0) {
-            return "no data";
-        }
-        // a rehearsal runs on model time from 0, a live report on epoch seconds
-        String start = t[0] < 946_684_800L ? "the start of the rehearsal" : UTC.format(Instant.ofEpochSecond(t[0]));
-        return "time axis: " + TimeUnit.forSpan(seconds(table)).name + " since " + start + "; " + t.length + " samples, "
-                + (t.length > 1 ? step(t) + " s apart" : "one sample") + "; gaps in the data are left blank";
-    }
+	static String subtitle(Table table) {
+		long[] t = table.times();
+		if (t.length == 0) {
+			return "no data";
+		}
+		// a rehearsal runs on model time from 0, a live report on epoch seconds
+		String start = t[0] < 946_684_800L ? "the start of the rehearsal" : UTC.format(Instant.ofEpochSecond(t[0]));
+		return "time axis: " + TimeUnit.forSpan(seconds(table)).name + " since " + start + "; " + t.length
+				+ " samples, " + (t.length > 1 ? step(t) + " s apart" : "one sample")
+				+ "; gaps in the data are left blank";
+	}
 
-    /**
-     * Panels stacked on one time axis under a title. Each panel is drawn twice: once to learn where its plot
-     * area starts (it depends on its y tick labels), then narrower and shifted so that every plot area spans
-     * the same pixels and one instant is at the same x in every panel.
-     */
-    static BufferedImage stack(String title, String subtitle, List<PanelContent> panels) {
-        double span = panels.stream().flatMap(p -> p.lines().stream()).mapToDouble(d -> seconds(d.table())).max().orElse(0);
-        int[] left = new int[panels.size()];
-        BufferedImage scratch = new BufferedImage(WIDTH, PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
-        for (int i = 0; i < panels.size(); i++) {
-            PanelContent p = panels.get(i);
-            if (!p.lines().isEmpty()) {
-                XYChart c = chart(p, span, WIDTH, PANEL_HEIGHT, p.title());
-                Graphics2D g = scratch.createGraphics();
-                c.paint(g, WIDTH, PANEL_HEIGHT);
-                g.dispose();
-                left[i] = (int) Math.round(c.getScreenXFromChart(0));
-            }
-        }
-        int aligned = Arrays.stream(left).max().orElse(0);
-        int height = HEADER_HEIGHT + panels.stream().mapToInt(Figure::height).sum();
-        BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, image.getWidth(), image.getHeight());
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-            g.drawString(title, 12, 24);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            g.setColor(new Color(80, 80, 80));
-            g.drawString(subtitle, 12, 44);
-            int y = HEADER_HEIGHT;
-            for (int i = 0; i < panels.size(); i++) {
-                PanelContent p = panels.get(i);
-                int shift = p.lines().isEmpty() ? 0 : aligned - left[i];
-                Graphics2D panel = (Graphics2D) g.create(shift, y, WIDTH - shift, height(p));
-                try {
-                    if (p.lines().isEmpty()) {
-                        empty(panel, p, WIDTH, height(p));
-                    } else {
-                        chart(p, span, WIDTH - shift, PANEL_HEIGHT, p.title()).paint(panel, WIDTH - shift, PANEL_HEIGHT);
-                    }
-                } finally {
-                    panel.dispose();
-                }
-                y += height(p);
-            }
-        } finally {
-            g.dispose();
-        }
-        return image;
-    }
+	/**
+	 * Panels stacked on one time axis under a title. Each panel is drawn twice: once to
+	 * learn where its plot area starts (it depends on its y tick labels), then narrower
+	 * and shifted so that every plot area spans the same pixels and one instant is at the
+	 * same x in every panel.
+	 */
+	static BufferedImage stack(String title, String subtitle, List<PanelContent> panels) {
+		double span = panels.stream()
+			.flatMap(p -> p.lines().stream())
+			.mapToDouble(d -> seconds(d.table()))
+			.max()
+			.orElse(0);
+		int[] left = new int[panels.size()];
+		BufferedImage scratch = new BufferedImage(WIDTH, PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+		for (int i = 0; i < panels.size(); i++) {
+			PanelContent p = panels.get(i);
+			if (!p.lines().isEmpty()) {
+				XYChart c = chart(p, span, WIDTH, PANEL_HEIGHT, p.title());
+				Graphics2D g = scratch.createGraphics();
+				c.paint(g, WIDTH, PANEL_HEIGHT);
+				g.dispose();
+				left[i] = (int) Math.round(c.getScreenXFromChart(0));
+			}
+		}
+		int aligned = Arrays.stream(left).max().orElse(0);
+		int height = HEADER_HEIGHT + panels.stream().mapToInt(Figure::height).sum();
+		BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = image.createGraphics();
+		try {
+			g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+			g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+			g.setColor(Color.WHITE);
+			g.fillRect(0, 0, image.getWidth(), image.getHeight());
+			g.setColor(Color.BLACK);
+			g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+			g.drawString(title, 12, 24);
+			g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+			g.setColor(new Color(80, 80, 80));
+			g.drawString(subtitle, 12, 44);
+			int y = HEADER_HEIGHT;
+			for (int i = 0; i < panels.size(); i++) {
+				PanelContent p = panels.get(i);
+				int shift = p.lines().isEmpty() ? 0 : aligned - left[i];
+				Graphics2D panel = (Graphics2D) g.create(shift, y, WIDTH - shift, height(p));
+				try {
+					if (p.lines().isEmpty()) {
+						empty(panel, p, WIDTH, height(p));
+					}
+					else {
+						chart(p, span, WIDTH - shift, PANEL_HEIGHT, p.title()).paint(panel, WIDTH - shift,
+								PANEL_HEIGHT);
+					}
+				}
+				finally {
+					panel.dispose();
+				}
+				y += height(p);
+			}
+		}
+		finally {
+			g.dispose();
+		}
+		return image;
+	}
 
-    private static int height(PanelContent p) {
-        return p.lines().isEmpty() ? EMPTY_PANEL_HEIGHT : PANEL_HEIGHT;
-    }
+	private static int height(PanelContent p) {
+		return p.lines().isEmpty() ? EMPTY_PANEL_HEIGHT : PANEL_HEIGHT;
+	}
 
-    private static void empty(Graphics2D g, PanelContent p, int width, int height) {
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setColor(new Color(200, 200, 200));
-        g.drawRect(8, 8, width - 16, height - 16);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        FontMetrics title = g.getFontMetrics();
-        g.drawString(p.title(), (width - title.stringWidth(p.title())) / 2, 28);
-        g.setColor(new Color(170, 51, 51));
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        int y = 52;
-        for (String line : wrap("No data. " + p.whenEmpty(), g.getFontMetrics(), width - 80)) {
-            g.drawString(line, 40, y);
-            y += 20;
-        }
-    }
+	private static void empty(Graphics2D g, PanelContent p, int width, int height) {
+		g.setColor(Color.WHITE);
+		g.fillRect(0, 0, width, height);
+		g.setColor(new Color(200, 200, 200));
+		g.drawRect(8, 8, width - 16, height - 16);
+		g.setColor(Color.BLACK);
+		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+		FontMetrics title = g.getFontMetrics();
+		g.drawString(p.title(), (width - title.stringWidth(p.title())) / 2, 28);
+		g.setColor(new Color(170, 51, 51));
+		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+		int y = 52;
+		for (String line : wrap("No data. " + p.whenEmpty(), g.getFontMetrics(), width - 80)) {
+			g.drawString(line, 40, y);
+			y += 20;
+		}
+	}
 
-    private static List<String> wrap(String text, FontMetrics fm, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
-            if (!line.isEmpty() && fm.stringWidth(line + " " + word) > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            line.append(line.isEmpty() ? "" : " ").append(word);
-        }
-        if (!line.isEmpty()) {
-            lines.add(line.toString());
-        }
-        return lines;
-    }
+	private static List<String> wrap(String text, FontMetrics fm, int width) {
+		List<String> lines = new ArrayList<>();
+		StringBuilder line = new StringBuilder();
+		for (String word : text.split(" ")) {
+			if (!line.isEmpty() && fm.stringWidth(line + " " + word) > width) {
+				lines.add(line.toString());
+				line.setLength(0);
+			}
+			line.append(line.isEmpty() ? "" : " ").append(word);
+		}
+		if (!line.isEmpty()) {
+			lines.add(line.toString());
+		}
+		return lines;
+	}
 
-    /** The unit of the time axis: seconds up to 10 minutes, minutes up to 10 hours, then hours. */
-    enum TimeUnit {
-        SECONDS(1, "seconds"), MINUTES(60, "minutes"), HOURS(3600, "hours");
+	/**
+	 * The unit of the time axis: seconds up to 10 minutes, minutes up to 10 hours, then
+	 * hours.
+	 */
+	enum TimeUnit {
 
-        final int seconds;
-        final String name;
+		SECONDS(1, "seconds"), MINUTES(60, "minutes"), HOURS(3600, "hours");
 
-        TimeUnit(int seconds, String name) {
-            this.seconds = seconds;
-            this.name = name;
-        }
+		final int seconds;
 
-        static TimeUnit forSpan(double spanSeconds) {
-            return spanSeconds <= 600 ? SECONDS : spanSeconds <= 10 * 3600 ? MINUTES : HOURS;
-        }
-    }
+		final String name;
 
-    /** One panel as an XChart chart of the given size; {@code spanSeconds} is the shared time axis length. */
-    static XYChart chart(PanelContent p, double spanSeconds, int width, int height, String chartTitle) {
-        TimeUnit unit = TimeUnit.forSpan(spanSeconds);
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(chartTitle)
-                .xAxisTitle(unit.name + " since start").yAxisTitle(p.yLabel()).build();
-        Styler s = chart.getStyler();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendBorderColor(Color.WHITE);
-        chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
-        chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisMax(spanSeconds > 0 ? spanSeconds / unit.seconds : 1.0);
-        chart.getStyler().setXAxisTickMarkSpacingHint(110);
-        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarkerSize(5);
-        double max = p.lines().stream().flatMap(d -> Arrays.stream(d.table().column(d.line().column())).boxed())
-                .filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max().orElse(0);
-        if (max <= 0) {
-            chart.getStyler().setYAxisMax(1.0);
-        }
-        // measured lines first, references (targets, bounds, offered) on top so that they stay visible
-        List<Drawn> ordered = new ArrayList<>(p.lines().stream().filter(d -> !d.line().dashed()).toList());
-        ordered.addAll(p.lines().stream().filter(d -> d.line().dashed()).toList());
-        int n = 0;
-        for (Drawn d : ordered) {
-            addSegments(chart, d, n++, unit);
-        }
-        return chart;
-    }
+		TimeUnit(int seconds, String name) {
+			this.seconds = seconds;
+			this.name = name;
+		}
 
-    /** Adds one line as one series per stretch of consecutive samples, the first one in the legend. */
-    private static void addSegments(XYChart chart, Drawn d, int index, TimeUnit unit) {
-        Table t = d.table();
-        long[] times = t.times();
-        double[] values = t.column(d.line().column());
-        long step = step(times);
-        List<List<double[]>> segments = new ArrayList<>();
-        List<double[]> current = new ArrayList<>();
-        for (int i = 0; i < times.length; i++) {
-            boolean hole = i > 0 && times[i] - times[i - 1] > step * 3 / 2;
-            if (Double.isNaN(values[i]) || hole) {
-                if (!current.isEmpty()) {
-                    segments.add(current);
-                    current = new ArrayList<>();
-                }
-            }
-            if (!Double.isNaN(values[i])) {
-                current.add(new double[] {(times[i] - times[0]) / (double) unit.seconds, values[i]});
-            }
-        }
-        if (!current.isEmpty()) {
-            segments.add(current);
-        }
-        for (int k = 0; k < segments.size(); k++) {
-            List<double[]> seg = segments.get(k);
-            double[] xs = seg.stream().mapToDouble(p -> p[0]).toArray();
-            double[] ys = seg.stream().mapToDouble(p -> p[1]).toArray();
-            String name = k == 0 ? d.line().label() : d.line().label() + " #" + index + "." + k;
-            XYSeries series = chart.addSeries(name, xs, ys);
-            series.setShowInLegend(k == 0);
-            series.setLineColor(d.line().color());
-            series.setMarkerColor(d.line().color());
-            series.setFillColor(d.line().color());
-            // a lone sample between two gaps would be invisible as a line: draw it as a dot
-            series.setMarker(seg.size() == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-            if (d.line().dashed()) {
-                series.setLineStyle(new BasicStroke(1.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {7f, 5f}, 0f));
-            } else {
-                series.setLineWidth(2.2f);
-            }
-        }
-    }
+		static TimeUnit forSpan(double spanSeconds) {
+			return spanSeconds <= 600 ? SECONDS : spanSeconds <= 10 * 3600 ? MINUTES : HOURS;
+		}
 
-    /** The usual distance between rows (seconds): the smallest positive one, so that holes stand out. */
-    static long step(long[] times) {
-        long step = Long.MAX_VALUE;
-        for (int i = 1; i < times.length; i++) {
-            long d = times[i] - times[i - 1];
-            if (d > 0) {
-                step = Math.min(step, d);
-            }
-        }
-        return step == Long.MAX_VALUE ? 1 : step;
-    }
+	}
 
-    static double seconds(Table t) {
-        long[] times = t.times();
-        return times.length < 2 ? 0 : times[times.length - 1] - times[0];
-    }
+	/**
+	 * One panel as an XChart chart of the given size; {@code spanSeconds} is the shared
+	 * time axis length.
+	 */
+	static XYChart chart(PanelContent p, double spanSeconds, int width, int height, String chartTitle) {
+		TimeUnit unit = TimeUnit.forSpan(spanSeconds);
+		XYChart chart = new XYChartBuilder().width(width)
+			.height(height)
+			.title(chartTitle)
+			.xAxisTitle(unit.name + " since start")
+			.yAxisTitle(p.yLabel())
+			.build();
+		Styler s = chart.getStyler();
+		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+		chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+		chart.getStyler().setChartBackgroundColor(Color.WHITE);
+		chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+		chart.getStyler().setLegendBorderColor(Color.WHITE);
+		chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+		chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+		chart.getStyler().setXAxisMin(0.0);
+		chart.getStyler().setXAxisMax(spanSeconds > 0 ? spanSeconds / unit.seconds : 1.0);
+		chart.getStyler().setXAxisTickMarkSpacingHint(110);
+		chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+		chart.getStyler().setYAxisMin(0.0);
+		chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+		s.setMarkerSize(5);
+		double max = p.lines()
+			.stream()
+			.flatMap(d -> Arrays.stream(d.table().column(d.line().column())).boxed())
+			.filter(v -> !v.isNaN())
+			.mapToDouble(Double::doubleValue)
+			.max()
+			.orElse(0);
+		if (max <= 0) {
+			chart.getStyler().setYAxisMax(1.0);
+		}
+		// measured lines first, references (targets, bounds, offered) on top so that they
+		// stay visible
+		List<Drawn> ordered = new ArrayList<>(p.lines().stream().filter(d -> !d.line().dashed()).toList());
+		ordered.addAll(p.lines().stream().filter(d -> d.line().dashed()).toList());
+		int n = 0;
+		for (Drawn d : ordered) {
+			addSegments(chart, d, n++, unit);
+		}
+		return chart;
+	}
 
-    /** A time as minutes:seconds (hours:minutes:seconds from one hour on). */
-    static String clock(long seconds) {
-        long s = seconds;
-        if (s >= 3600) {
-            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-        }
-        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
-    }
+	/**
+	 * Adds one line as one series per stretch of consecutive samples, the first one in
+	 * the legend.
+	 */
+	private static void addSegments(XYChart chart, Drawn d, int index, TimeUnit unit) {
+		Table t = d.table();
+		long[] times = t.times();
+		double[] values = t.column(d.line().column());
+		long step = step(times);
+		List<List<double[]>> segments = new ArrayList<>();
+		List<double[]> current = new ArrayList<>();
+		for (int i = 0; i < times.length; i++) {
+			boolean hole = i > 0 && times[i] - times[i - 1] > step * 3 / 2;
+			if (Double.isNaN(values[i]) || hole) {
+				if (!current.isEmpty()) {
+					segments.add(current);
+					current = new ArrayList<>();
+				}
+			}
+			if (!Double.isNaN(values[i])) {
+				current.add(new double[] { (times[i] - times[0]) / (double) unit.seconds, values[i] });
+			}
+		}
+		if (!current.isEmpty()) {
+			segments.add(current);
+		}
+		for (int k = 0; k < segments.size(); k++) {
+			List<double[]> seg = segments.get(k);
+			double[] xs = seg.stream().mapToDouble(p -> p[0]).toArray();
+			double[] ys = seg.stream().mapToDouble(p -> p[1]).toArray();
+			String name = k == 0 ? d.line().label() : d.line().label() + " #" + index + "." + k;
+			XYSeries series = chart.addSeries(name, xs, ys);
+			series.setShowInLegend(k == 0);
+			series.setLineColor(d.line().color());
+			series.setMarkerColor(d.line().color());
+			series.setFillColor(d.line().color());
+			// a lone sample between two gaps would be invisible as a line: draw it as a
+			// dot
+			series.setMarker(seg.size() == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+			if (d.line().dashed()) {
+				series.setLineStyle(new BasicStroke(1.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+						new float[] { 7f, 5f }, 0f));
+			}
+			else {
+				series.setLineWidth(2.2f);
+			}
+		}
+	}
+
+	/**
+	 * The usual distance between rows (seconds): the smallest positive one, so that holes
+	 * stand out.
+	 */
+	static long step(long[] times) {
+		long step = Long.MAX_VALUE;
+		for (int i = 1; i < times.length; i++) {
+			long d = times[i] - times[i - 1];
+			if (d > 0) {
+				step = Math.min(step, d);
+			}
+		}
+		return step == Long.MAX_VALUE ? 1 : step;
+	}
+
+	static double seconds(Table t) {
+		long[] times = t.times();
+		return times.length < 2 ? 0 : times[times.length - 1] - times[0];
+	}
+
+	/** A time as minutes:seconds (hours:minutes:seconds from one hour on). */
+	static String clock(long seconds) {
+		long s = seconds;
+		if (s >= 3600) {
+			return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+		}
+		return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+	}
+
 }

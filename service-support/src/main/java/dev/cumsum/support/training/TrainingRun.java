@@ -11,11 +11,12 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The training run of a JDK AOT cache (images/aot.Dockerfile): with {@code training.requests} above 0,
- * once the service is ready it sends that many requests through its own endpoints (its
- * {@link TrainingTraffic} bean), then closes the context, so the JVM exits and writes a cache that
- * holds the request path's classes and profiles, not only the startup's. A wrong answer fails the
- * run, and with it the image build.
+ * The training run of a JDK AOT cache (images/aot.Dockerfile): with
+ * {@code training.requests} above 0, once the service is ready it sends that many
+ * requests through its own endpoints (its {@link TrainingTraffic} bean), then closes the
+ * context, so the JVM exits and writes a cache that holds the request path's classes and
+ * profiles, not only the startup's. A wrong answer fails the run, and with it the image
+ * build.
  */
 public final class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
 

@@ -12,7 +12,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** {@link TrainingRun} as Spring Boot loads it (spring.factories), in a real application. */
+/**
+ * {@link TrainingRun} as Spring Boot loads it (spring.factories), in a real application.
+ */
 class TrainingRunTests {
 
 	@Test

@@ -24,9 +24,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Local mode: with no {@code spring.mongodb.uri} the service runs mongo-java-server (the MongoDB
- * wire protocol in Java) on a loopback port, backed by an H2 file under the data directory, and
- * the real MongoDB driver connects to it. Never used when a URI is given.
+ * Local mode: with no {@code spring.mongodb.uri} the service runs mongo-java-server (the
+ * MongoDB wire protocol in Java) on a loopback port, backed by an H2 file under the data
+ * directory, and the real MongoDB driver connects to it. Never used when a URI is given.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedMongoConfiguration.NoMongoUri.class)
@@ -55,15 +55,16 @@ class EmbeddedMongoConfiguration {
 	}
 
 	/**
-	 * H2's store commits on a timer by default, so an acknowledged write could vanish if the process
-	 * is killed within that second; committing after each write command, before its reply, makes an
-	 * acknowledgement mean the write reached the file. Reads and pings commit nothing: each commit
-	 * writes a chunk, and committing on every message kept the store busy long after the load.
+	 * H2's store commits on a timer by default, so an acknowledged write could vanish if
+	 * the process is killed within that second; committing after each write command,
+	 * before its reply, makes an acknowledgement mean the write reached the file. Reads
+	 * and pings commit nothing: each commit writes a chunk, and committing on every
+	 * message kept the store busy long after the load.
 	 */
 	static final class CommittingH2Backend extends H2Backend {
 
-		private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findAndModify",
-				"findandmodify", "createIndexes", "dropIndexes", "drop", "dropDatabase", "collMod", "create");
+		private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findAndModify", "findandmodify",
+				"createIndexes", "dropIndexes", "drop", "dropDatabase", "collMod", "create");
 
 		CommittingH2Backend(String fileName) {
 			super(fileName);

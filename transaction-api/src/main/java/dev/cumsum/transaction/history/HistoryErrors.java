@@ -19,10 +19,10 @@ import org.springframework.grpc.server.exception.GrpcExceptionHandler;
 import org.springframework.stereotype.Component;
 
 /**
- * Every failure of the history's gRPC methods becomes a status the client can act on, here and
- * nowhere else: INVALID_ARGUMENT (do not retry), NOT_FOUND, UNAVAILABLE (the store failed or was
- * too slow; safe to retry), INTERNAL for the unexpected. Driver messages name hosts and cluster
- * state: they are logged, never sent.
+ * Every failure of the history's gRPC methods becomes a status the client can act on,
+ * here and nowhere else: INVALID_ARGUMENT (do not retry), NOT_FOUND, UNAVAILABLE (the
+ * store failed or was too slow; safe to retry), INTERNAL for the unexpected. Driver
+ * messages name hosts and cluster state: they are logged, never sent.
  */
 @Component
 class HistoryErrors implements GrpcExceptionHandler {
@@ -40,9 +40,8 @@ class HistoryErrors implements GrpcExceptionHandler {
 			case HistoryStatsCache.StatsNotReadyException ex ->
 				Status.UNAVAILABLE.withDescription(ex.getMessage()).asException();
 			// permanent: retrying the same batch would fail the same way
-			case BsonMaximumSizeExceededException ex -> Status.INVALID_ARGUMENT
-				.withDescription("a record exceeds MongoDB's document size limit")
-				.asException();
+			case BsonMaximumSizeExceededException ex ->
+				Status.INVALID_ARGUMENT.withDescription("a record exceeds MongoDB's document size limit").asException();
 			case MongoException ex -> {
 				log.warn("History store failed: {}", ex.toString());
 				yield Status.UNAVAILABLE.withDescription(unavailable(ex)).withCause(ex).asException();

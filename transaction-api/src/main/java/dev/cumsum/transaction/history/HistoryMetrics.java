@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Component;
 
-/** The metrics named in docs/metrics.md; counters exist from startup so idle rates are 0. */
+/**
+ * The metrics named in docs/metrics.md; counters exist from startup so idle rates are 0.
+ */
 @Component
 class HistoryMetrics {
 

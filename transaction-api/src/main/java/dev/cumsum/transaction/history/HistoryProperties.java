@@ -6,21 +6,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How the request history is stored. The time limits fit the deadlines cumsum-api gives its calls
- * (cumsum.delivery.timeout 3s for RecordBatch, cumsum.transactions.read-timeout 2s for reads) and
- * stay below the driver's socket timeout (transaction.mongo.socket-timeout), so a slow server
- * answers with a clean error first.
+ * How the request history is stored. The time limits fit the deadlines cumsum-api gives
+ * its calls (cumsum.delivery.timeout 3s for RecordBatch, cumsum.transactions.read-timeout
+ * 2s for reads) and stay below the driver's socket timeout
+ * (transaction.mongo.socket-timeout), so a slow server answers with a clean error first.
  *
  * @param collection MongoDB collection holding one document per request
  * @param retention how long a record is kept (TTL index on {@code received_at})
- * @param writeConcern {@code majority} or a number of nodes; a write is acknowledged only then
+ * @param writeConcern {@code majority} or a number of nodes; a write is acknowledged only
+ * then
  * @param journal whether acknowledged writes must be in the on-disk journal
- * @param writeTimeout how long one batch write may wait for its write concern ({@code wtimeout})
- * @param queryTimeout {@code maxTimeMS} of every read a call makes (one record, a page, the
- * digests of a batch's duplicate ids)
- * @param statsTimeout {@code maxTimeMS} of the totals' background computation and of index builds
- * @param statsMaxAge totals older than this are recomputed when asked for (one computation at a
- * time, never per call); a call that cannot wait for it gets the previous totals
+ * @param writeTimeout how long one batch write may wait for its write concern
+ * ({@code wtimeout})
+ * @param queryTimeout {@code maxTimeMS} of every read a call makes (one record, a page,
+ * the digests of a batch's duplicate ids)
+ * @param statsTimeout {@code maxTimeMS} of the totals' background computation and of
+ * index builds
+ * @param statsMaxAge totals older than this are recomputed when asked for (one
+ * computation at a time, never per call); a call that cannot wait for it gets the
+ * previous totals
  * @param startupTimeout how long startup keeps trying to reach MongoDB before failing
  */
 @ConfigurationProperties("transaction.store")

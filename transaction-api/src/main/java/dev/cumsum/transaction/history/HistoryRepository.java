@@ -43,13 +43,14 @@ import static dev.cumsum.transaction.history.RecordDocuments.POD;
 import static dev.cumsum.transaction.history.RecordDocuments.RECEIVED_AT;
 
 /**
- * The request history collection: idempotent batch inserts, lookups, pages and totals. Records
- * come in and go out as messages; the documents and BSON stay in here (RecordDocuments). Every
- * operation is bounded on the server: reads by {@code maxTimeMS} ({@code query-timeout}, the totals
- * by {@code stats-timeout}), index builds by {@code maxTimeMS}, and the insert by the write
- * concern's {@code wtimeout} ({@code write-timeout}; the sync driver's insertMany takes no
- * {@code maxTimeMS}); the client's socket timeout (transaction.mongo) bounds them all on a server
- * that stops answering.
+ * The request history collection: idempotent batch inserts, lookups, pages and totals.
+ * Records come in and go out as messages; the documents and BSON stay in here
+ * (RecordDocuments). Every operation is bounded on the server: reads by {@code maxTimeMS}
+ * ({@code query-timeout}, the totals by {@code stats-timeout}), index builds by
+ * {@code maxTimeMS}, and the insert by the write concern's {@code wtimeout}
+ * ({@code write-timeout}; the sync driver's insertMany takes no {@code maxTimeMS}); the
+ * client's socket timeout (transaction.mongo) bounds them all on a server that stops
+ * answering.
  */
 @Repository
 class HistoryRepository implements HistoryStore {
@@ -91,11 +92,11 @@ class HistoryRepository implements HistoryStore {
 	}
 
 	/**
-	 * Stores the documents with one unordered insertMany. An id already stored is either a retry
-	 * (same {@code input_digest}, or either side has none): a duplicate, acknowledged and not stored
-	 * again; or a reused id with another input: a conflict, reported and not stored. The stored
-	 * record is never changed. Any other failure propagates, and the whole batch may be retried
-	 * because of the ids.
+	 * Stores the documents with one unordered insertMany. An id already stored is either
+	 * a retry (same {@code input_digest}, or either side has none): a duplicate,
+	 * acknowledged and not stored again; or a reused id with another input: a conflict,
+	 * reported and not stored. The stored record is never changed. Any other failure
+	 * propagates, and the whole batch may be retried because of the ids.
 	 */
 	@Override
 	public BatchResult insert(List<Record> records) {
@@ -126,8 +127,9 @@ class HistoryRepository implements HistoryStore {
 	}
 
 	/**
-	 * Rejects, before anything is written, a record MongoDB could not store: otherwise the
-	 * unordered insert would store part of the batch and every retry would fail the same way.
+	 * Rejects, before anything is written, a record MongoDB could not store: otherwise
+	 * the unordered insert would store part of the batch and every retry would fail the
+	 * same way.
 	 */
 	private static void checkSize(Record record, Document document) {
 		// BSON adds at most ~20 bytes per array element over the protobuf encoding
@@ -139,19 +141,23 @@ class HistoryRepository implements HistoryStore {
 		}
 	}
 
-	/** The ids among {@code rejected} (duplicate keys) whose stored record has another input digest. */
+	/**
+	 * The ids among {@code rejected} (duplicate keys) whose stored record has another
+	 * input digest.
+	 */
 	private List<String> conflicts(List<Document> rejected) {
 		List<Object> ids = rejected.stream().map((document) -> document.get(ID)).distinct().toList();
 		Map<Object, ByteString> stored = new HashMap<>();
-		for (Document document : read(collection().find(Filters.in(ID, ids))
-			.projection(Projections.include(RecordDocuments.INPUT_DIGEST)))) {
+		for (Document document : read(
+				collection().find(Filters.in(ID, ids)).projection(Projections.include(RecordDocuments.INPUT_DIGEST)))) {
 			stored.put(document.get(ID), RecordDocuments.inputDigest(document));
 		}
 		List<String> conflicts = new ArrayList<>();
 		for (Document document : rejected) {
 			ByteString mine = RecordDocuments.inputDigest(document);
 			ByteString theirs = stored.getOrDefault(document.get(ID), ByteString.EMPTY);
-			// no digest on either side (a record stored before digests, an older client): a retry
+			// no digest on either side (a record stored before digests, an older client):
+			// a retry
 			if (!mine.isEmpty() && !theirs.isEmpty() && !mine.equals(theirs)) {
 				conflicts.add(document.getString(ID));
 			}
@@ -169,14 +175,18 @@ class HistoryRepository implements HistoryStore {
 		return find.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	/** Newest first, without the value arrays (a page must stay small whatever the inputs were). */
+	/**
+	 * Newest first, without the value arrays (a page must stay small whatever the inputs
+	 * were).
+	 */
 	@Override
 	public Page page(int size, PageToken after) {
-		Bson filter = (after != null) ? Filters.or(Filters.lt(RECEIVED_AT, new Date(after.receivedAtMillis())),
-				Filters.and(Filters.eq(RECEIVED_AT, new Date(after.receivedAtMillis())),
-						Filters.lt(ID, after.requestId())))
+		Bson filter = (after != null)
+				? Filters.or(Filters.lt(RECEIVED_AT, new Date(after.receivedAtMillis())), Filters.and(
+						Filters.eq(RECEIVED_AT, new Date(after.receivedAtMillis())), Filters.lt(ID, after.requestId())))
 				: Filters.empty();
-		List<Document> found = read(collection().find(filter)).projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
+		List<Document> found = read(collection().find(filter))
+			.projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
 			.sort(NEWEST_FIRST)
 			.limit(size + 1)
 			.into(new ArrayList<>());
@@ -189,8 +199,9 @@ class HistoryRepository implements HistoryStore {
 	}
 
 	/**
-	 * Totals over the whole collection: a full scan on MongoDB without a covering plan and always on
-	 * mongo-java-server, so callers read them through {@link HistoryStatsCache}, never per call.
+	 * Totals over the whole collection: a full scan on MongoDB without a covering plan
+	 * and always on mongo-java-server, so callers read them through
+	 * {@link HistoryStatsCache}, never per call.
 	 */
 	@Override
 	public HistoryStats stats() {
@@ -230,7 +241,8 @@ class HistoryRepository implements HistoryStore {
 	@Override
 	public void ensureIndexes() {
 		MongoCollection<Document> collection = collection();
-		// index builds on a large collection take longer than a query: the startup budget bounds them
+		// index builds on a large collection take longer than a query: the startup budget
+		// bounds them
 		long maxTime = this.properties.statsTimeout().toMillis();
 		CreateIndexOptions bounded = new CreateIndexOptions().maxTime(maxTime, TimeUnit.MILLISECONDS);
 		createIndex(collection, Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
@@ -258,7 +270,8 @@ class HistoryRepository implements HistoryStore {
 	}
 
 	List<Document> indexes() {
-		return collection().listIndexes().maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+		return collection().listIndexes()
+			.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.into(new ArrayList<>());
 	}
 

@@ -14,9 +14,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Reaches MongoDB before the service reports ready: creates the indexes, retrying while the
- * server is unreachable (it may still be starting), and fails startup with a clear message when
- * it stays unreachable or rejects the credentials.
+ * Reaches MongoDB before the service reports ready: creates the indexes, retrying while
+ * the server is unreachable (it may still be starting), and fails startup with a clear
+ * message when it stays unreachable or rejects the credentials.
  */
 @Component
 class HistoryStartup implements ApplicationRunner {
@@ -31,8 +31,7 @@ class HistoryStartup implements ApplicationRunner {
 
 	private final HistoryStatsCache stats;
 
-	HistoryStartup(HistoryStore store, HistoryProperties properties, HistoryMetrics metrics,
-			HistoryStatsCache stats) {
+	HistoryStartup(HistoryStore store, HistoryProperties properties, HistoryMetrics metrics, HistoryStatsCache stats) {
 		this.store = store;
 		this.properties = properties;
 		this.metrics = metrics;

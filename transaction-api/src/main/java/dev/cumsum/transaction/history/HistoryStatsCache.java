@@ -11,12 +11,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The history totals without a scan per call. Computing them reads the whole collection, so at
- * most one computation runs at a time, in the background, bounded by {@code maxTimeMS}; a call
- * waits for a fresh result only within its own budget and otherwise gets the last result. A
- * result is fresh while it is younger than {@code maxAge} and no write of this instance happened
- * after it started; the next computation starts no sooner than three times the last one's
- * duration after it ended, so a slow scan never runs back to back.
+ * The history totals without a scan per call. Computing them reads the whole collection,
+ * so at most one computation runs at a time, in the background, bounded by
+ * {@code maxTimeMS}; a call waits for a fresh result only within its own budget and
+ * otherwise gets the last result. A result is fresh while it is younger than
+ * {@code maxAge} and no write of this instance happened after it started; the next
+ * computation starts no sooner than three times the last one's duration after it ended,
+ * so a slow scan never runs back to back.
  */
 @Component
 class HistoryStatsCache {
@@ -50,7 +51,9 @@ class HistoryStatsCache {
 		this.maxAgeNanos = maxAge.toNanos();
 	}
 
-	/** Starts computing the totals in the background, so that the first call finds them. */
+	/**
+	 * Starts computing the totals in the background, so that the first call finds them.
+	 */
 	void warmUp() {
 		try {
 			get(Duration.ZERO);

@@ -6,15 +6,18 @@ import java.util.Optional;
 import dev.cumsum.transaction.v1.Record;
 
 /**
- * Where the history is kept, in its own terms: records in, records out. The MongoDB implementation
- * ({@link HistoryRepository}) keeps documents, BSON and time limits to itself.
+ * Where the history is kept, in its own terms: records in, records out. The MongoDB
+ * implementation ({@link HistoryRepository}) keeps documents, BSON and time limits to
+ * itself.
  */
 interface HistoryStore {
 
 	/**
-	 * Stores the records, idempotent by request id: each is inserted, a duplicate (same input) or a
-	 * conflict (its id is stored with another input); the stored record never changes.
-	 * @throws HistoryErrors.InvalidRecordException for a record the store could never hold
+	 * Stores the records, idempotent by request id: each is inserted, a duplicate (same
+	 * input) or a conflict (its id is stored with another input); the stored record never
+	 * changes.
+	 * @throws HistoryErrors.InvalidRecordException for a record the store could never
+	 * hold
 	 */
 	BatchResult insert(List<Record> records);
 
@@ -23,7 +26,10 @@ interface HistoryStore {
 	/** Newest first, without values. */
 	Page page(int size, PageToken after);
 
-	/** Totals over everything stored: expensive, read them through {@link HistoryStatsCache}. */
+	/**
+	 * Totals over everything stored: expensive, read them through
+	 * {@link HistoryStatsCache}.
+	 */
 	HistoryStats stats();
 
 	/** Cheap, approximate count for the gauge. */

@@ -5,8 +5,8 @@ import java.util.Base64;
 import java.util.Date;
 
 /**
- * Cursor for paging newest-first: the sort key of the last record returned. Encoded opaquely so
- * clients cannot depend on its shape.
+ * Cursor for paging newest-first: the sort key of the last record returned. Encoded
+ * opaquely so clients cannot depend on its shape.
  */
 record PageToken(long receivedAtMillis, String requestId) {
 
@@ -19,7 +19,10 @@ record PageToken(long receivedAtMillis, String requestId) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** @throws IllegalArgumentException when the token was not produced by {@link #encode()} */
+	/**
+	 * @throws IllegalArgumentException when the token was not produced by
+	 * {@link #encode()}
+	 */
 	static PageToken decode(String token) {
 		String raw;
 		try {

@@ -15,11 +15,11 @@ import org.bson.types.Binary;
 
 /**
  * Maps records to the stored document and back. The schema (documented in README):
- * {@code _id} request id, {@code received_at} date (milliseconds), {@code mode}, {@code input} and
- * {@code output} as arrays of int64 when every value fits, otherwise arrays of exact decimal
- * strings, {@code length}, {@code compute_ns}, {@code pod}, {@code trace_id}, and
- * {@code input_digest} (binary, absent when the client sent none, as in records stored before it
- * existed).
+ * {@code _id} request id, {@code received_at} date (milliseconds), {@code mode},
+ * {@code input} and {@code output} as arrays of int64 when every value fits, otherwise
+ * arrays of exact decimal strings, {@code length}, {@code compute_ns}, {@code pod},
+ * {@code trace_id}, and {@code input_digest} (binary, absent when the client sent none,
+ * as in records stored before it existed).
  */
 final class RecordDocuments {
 
@@ -34,8 +34,7 @@ final class RecordDocuments {
 	}
 
 	static Document toDocument(Record record) {
-		Document document = new Document(ID, record.getRequestId())
-			.append(RECEIVED_AT, toDate(record.getReceivedAt()))
+		Document document = new Document(ID, record.getRequestId()).append(RECEIVED_AT, toDate(record.getReceivedAt()))
 			.append("mode", record.getMode())
 			.append(INPUT, toList(record.getInput()))
 			.append(OUTPUT, toList(record.getOutput()))

@@ -40,7 +40,10 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 
 	static final int MAX_PAGE_SIZE = 100;
 
-	/** Left of a call's deadline for the answer to travel back after waiting for the totals. */
+	/**
+	 * Left of a call's deadline for the answer to travel back after waiting for the
+	 * totals.
+	 */
 	private static final Duration ANSWER_MARGIN = Duration.ofMillis(200);
 
 	private final HistoryStore store;
@@ -66,7 +69,8 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 	public void recordBatch(RecordBatchRequest request, StreamObserver<RecordBatchResponse> response) {
 		request.getRecordsList().forEach(TransactionGrpcService::validate);
 		long start = System.nanoTime();
-		// the write as a child of the gRPC server span: the last hop of each request's trace
+		// the write as a child of the gRPC server span: the last hop of each request's
+		// trace
 		Span span = this.tracer.nextSpan()
 			.name("mongodb insertMany")
 			.tag("db.system", "mongodb")
@@ -95,11 +99,12 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 			// ids only: the values of either request are never logged
 			log.info("Request ids reused with another input (not stored): {}", result.conflicts());
 		}
-		answer(response, RecordBatchResponse.newBuilder()
-			.setInserted(result.inserted())
-			.setDuplicates(result.duplicates())
-			.addAllConflictingRequestIds(result.conflicts())
-			.build());
+		answer(response,
+				RecordBatchResponse.newBuilder()
+					.setInserted(result.inserted())
+					.setDuplicates(result.duplicates())
+					.addAllConflictingRequestIds(result.conflicts())
+					.build());
 	}
 
 	private static void validate(Record record) {
@@ -153,7 +158,10 @@ class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceIm
 		answer(response, builder.build());
 	}
 
-	/** How long a call may wait for the totals: the query timeout, or less when its deadline is nearer. */
+	/**
+	 * How long a call may wait for the totals: the query timeout, or less when its
+	 * deadline is nearer.
+	 */
 	private Duration budget() {
 		Deadline deadline = Context.current().getDeadline();
 		if (deadline == null) {

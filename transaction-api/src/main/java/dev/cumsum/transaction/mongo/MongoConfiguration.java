@@ -13,13 +13,13 @@ class MongoConfiguration {
 	@Bean
 	MongoClientSettingsBuilderCustomizer mongoTimeouts(MongoClientProperties properties) {
 		return (settings) -> settings
-			.applyToClusterSettings((cluster) -> cluster.serverSelectionTimeout(
-					properties.serverSelectionTimeout().toMillis(), TimeUnit.MILLISECONDS))
-			.applyToSocketSettings((socket) -> socket
-				.connectTimeout(properties.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-				.readTimeout(properties.socketTimeout().toMillis(), TimeUnit.MILLISECONDS))
-			.applyToConnectionPoolSettings((pool) -> pool.maxWaitTime(properties.poolWaitTimeout().toMillis(),
-					TimeUnit.MILLISECONDS));
+			.applyToClusterSettings((cluster) -> cluster
+				.serverSelectionTimeout(properties.serverSelectionTimeout().toMillis(), TimeUnit.MILLISECONDS))
+			.applyToSocketSettings(
+					(socket) -> socket.connectTimeout(properties.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+						.readTimeout(properties.socketTimeout().toMillis(), TimeUnit.MILLISECONDS))
+			.applyToConnectionPoolSettings(
+					(pool) -> pool.maxWaitTime(properties.poolWaitTimeout().toMillis(), TimeUnit.MILLISECONDS));
 	}
 
 	@Bean

@@ -11,12 +11,14 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * The database the history lives in has one source: the path of {@code spring.mongodb.uri} (in
- * Kubernetes the chart's {@code mongodb.database}, where the application user may write). Only when
- * the URI names none is {@code spring.mongodb.database} defaulted, to {@value #DEFAULT_DATABASE}; an
- * explicit {@code spring.mongodb.database} still overrides the URI, as in Spring Boot. A default in
- * application.yaml would instead always win over the URI, and without one Boot fails on a URI without
- * a path. Local mode names its database in its own connection string (dev.cumsum.transaction.embedded.EmbeddedMongoConfiguration).
+ * The database the history lives in has one source: the path of
+ * {@code spring.mongodb.uri} (in Kubernetes the chart's {@code mongodb.database}, where
+ * the application user may write). Only when the URI names none is
+ * {@code spring.mongodb.database} defaulted, to {@value #DEFAULT_DATABASE}; an explicit
+ * {@code spring.mongodb.database} still overrides the URI, as in Spring Boot. A default
+ * in application.yaml would instead always win over the URI, and without one Boot fails
+ * on a URI without a path. Local mode names its database in its own connection string
+ * (dev.cumsum.transaction.embedded.EmbeddedMongoConfiguration).
  */
 class MongoDatabaseDefault implements EnvironmentPostProcessor {
 

@@ -14,10 +14,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 /**
- * Health by {@code ping}, which every MongoDB and mongo-java-server answer (Boot's indicator uses
- * {@code hello}, which mongo-java-server lacks). Part of readiness, never of liveness. A server that
- * does not answer within the ping timeout is DOWN at once; the ping still waiting (bounded by the
- * socket timeout) is reused instead of piling up another one per probe.
+ * Health by {@code ping}, which every MongoDB and mongo-java-server answer (Boot's
+ * indicator uses {@code hello}, which mongo-java-server lacks). Part of readiness, never
+ * of liveness. A server that does not answer within the ping timeout is DOWN at once; the
+ * ping still waiting (bounded by the socket timeout) is reused instead of piling up
+ * another one per probe.
  */
 class MongoPingHealthIndicator extends AbstractHealthIndicator {
 
@@ -35,9 +36,9 @@ class MongoPingHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) throws Exception {
-		CompletableFuture<Document> ping = this.pending.updateAndGet((previous) -> (previous != null
-				&& !previous.isDone()) ? previous : CompletableFuture.supplyAsync(this::ping,
-						(task) -> Thread.ofVirtual().name("mongo-ping").start(task)));
+		CompletableFuture<Document> ping = this.pending
+			.updateAndGet((previous) -> (previous != null && !previous.isDone()) ? previous : CompletableFuture
+				.supplyAsync(this::ping, (task) -> Thread.ofVirtual().name("mongo-ping").start(task)));
 		Document reply;
 		try {
 			reply = ping.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);

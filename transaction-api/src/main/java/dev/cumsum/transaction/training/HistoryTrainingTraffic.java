@@ -26,9 +26,10 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * Training traffic for the image's JDK AOT cache: RecordBatch calls as cumsum-api makes them (batches
- * of 10 records, integers and decimals, a repeated batch to hit the duplicate path), plus reads,
- * over gRPC on the service's own port into the store the training run uses. Each answer is checked.
+ * Training traffic for the image's JDK AOT cache: RecordBatch calls as cumsum-api makes
+ * them (batches of 10 records, integers and decimals, a repeated batch to hit the
+ * duplicate path), plus reads, over gRPC on the service's own port into the store the
+ * training run uses. Each answer is checked.
  */
 @Component
 class HistoryTrainingTraffic implements TrainingTraffic {
@@ -42,7 +43,9 @@ class HistoryTrainingTraffic implements TrainingTraffic {
 		this.port = event.getPort();
 	}
 
-	/** @param requests records to store */
+	/**
+	 * @param requests records to store
+	 */
 	@Override
 	public void send(int requests) throws Exception {
 		if (this.port <= 0) {
@@ -62,7 +65,8 @@ class HistoryTrainingTraffic implements TrainingTraffic {
 						"RecordBatch did not insert every record");
 				if (sent % (BATCH * 20) == 0) {
 					RecordBatchResponse again = deadline(history).recordBatch(request);
-					expect(again.getDuplicates() == request.getRecordsCount(), "a repeated batch was not all duplicates");
+					expect(again.getDuplicates() == request.getRecordsCount(),
+							"a repeated batch was not all duplicates");
 					String id = request.getRecords(0).getRequestId();
 					expect(deadline(history).getRecord(GetRecordRequest.newBuilder().setRequestId(id).build())
 						.getRequestId()
@@ -87,7 +91,10 @@ class HistoryTrainingTraffic implements TrainingTraffic {
 		}
 	}
 
-	/** Every fifth record holds decimals, the rest small integers and their cumulative sum. */
+	/**
+	 * Every fifth record holds decimals, the rest small integers and their cumulative
+	 * sum.
+	 */
 	private static Record record(String id, int n) {
 		Instant now = Instant.now();
 		Record.Builder record = Record.newBuilder()

@@ -33,14 +33,18 @@ import static dev.cumsum.transaction.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Local mode: the history lives in an H2 file under the data directory and survives restarts. */
+/**
+ * Local mode: the history lives in an H2 file under the data directory and survives
+ * restarts.
+ */
 class EmbeddedMongoConfigurationTests {
 
 	@TempDir
 	Path dataDir;
 
 	private static ConfigurableApplicationContext start(Path dataDir) {
-		// arguments, not builder properties: those are defaults that application.yaml overrides
+		// arguments, not builder properties: those are defaults that application.yaml
+		// overrides
 		return new SpringApplicationBuilder(TransactionApiApplication.class).run("--spring.grpc.server.port=0",
 				"--server.port=0", "--management.server.port=0", "--transaction.embedded.data-dir=" + dataDir);
 	}
@@ -77,7 +81,8 @@ class EmbeddedMongoConfigurationTests {
 		Record decimals = TestRecords.extremes("restart-3", now.plusMillis(2));
 
 		try (ConfigurableApplicationContext first = start(this.dataDir)) {
-			RecordBatchResponse stored = call(grpcPort(first), (history) -> history.recordBatch(batch(plain, limits, decimals)));
+			RecordBatchResponse stored = call(grpcPort(first),
+					(history) -> history.recordBatch(batch(plain, limits, decimals)));
 			assertThat(stored.getInserted()).isEqualTo(3);
 		}
 		assertThat(this.dataDir.resolve("transactions.mv")).isRegularFile();
@@ -99,8 +104,8 @@ class EmbeddedMongoConfigurationTests {
 	}
 
 	/**
-	 * An acknowledged write must survive SIGKILL (no shutdown hook, no final commit). The service
-	 * runs in its own JVM on the test classpath so that it can be killed.
+	 * An acknowledged write must survive SIGKILL (no shutdown hook, no final commit). The
+	 * service runs in its own JVM on the test classpath so that it can be killed.
 	 */
 	@Test
 	void acknowledgedWritesSurviveAKill() throws Exception {

@@ -21,7 +21,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** gRPC health follows readiness: never SERVING while MongoDB is unreachable at startup, SERVING once it is reached. */
+/**
+ * gRPC health follows readiness: never SERVING while MongoDB is unreachable at startup,
+ * SERVING once it is reached.
+ */
 class GrpcHealthConfigurationTests {
 
 	@Test
@@ -38,7 +41,8 @@ class GrpcHealthConfigurationTests {
 		MongoServer mongo = new MongoServer(new MemoryBackend());
 		try {
 			List<String> seen = new CopyOnWriteArrayList<>();
-			// from the moment the port answers, and for a while (startup keeps retrying MongoDB)
+			// from the moment the port answers, and for a while (startup keeps retrying
+			// MongoDB)
 			await().atMost(Duration.ofSeconds(60)).until(() -> !status(channel, "").startsWith("UNAVAILABLE"));
 			long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
 			while (System.nanoTime() < until) {
@@ -64,7 +68,10 @@ class GrpcHealthConfigurationTests {
 		}
 	}
 
-	/** The serving status, or the gRPC status code of the failed check (NOT_FOUND: not registered yet). */
+	/**
+	 * The serving status, or the gRPC status code of the failed check (NOT_FOUND: not
+	 * registered yet).
+	 */
 	private static String status(ManagedChannel channel, String service) {
 		try {
 			return TestClients.health(channel, service).name();

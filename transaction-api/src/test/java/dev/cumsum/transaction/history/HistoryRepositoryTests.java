@@ -42,8 +42,8 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The repository through the real MongoDB driver: against mongo-java-server (in memory) by
- * default, or against a real MongoDB with {@code -Dmongodb.uri=mongodb://...}.
+ * The repository through the real MongoDB driver: against mongo-java-server (in memory)
+ * by default, or against a real MongoDB with {@code -Dmongodb.uri=mongodb://...}.
  */
 class HistoryRepositoryTests {
 
@@ -94,7 +94,8 @@ class HistoryRepositoryTests {
 	static void disconnect() {
 		if (client != null) {
 			if (server == null) {
-				// a real MongoDB keeps it; mongo-java-server is discarded whole (and fails to drop the
+				// a real MongoDB keeps it; mongo-java-server is discarded whole (and
+				// fails to drop the
 				// TTL index it only pretended to create)
 				client.getDatabase(database).drop();
 			}
@@ -113,9 +114,9 @@ class HistoryRepositoryTests {
 	}
 
 	private HistoryRepository repository(Duration retention) {
-		return new HistoryRepository(this.template, new HistoryProperties(this.collection, retention, "majority", true,
-				Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-				Duration.ofSeconds(10)));
+		return new HistoryRepository(this.template,
+				new HistoryProperties(this.collection, retention, "majority", true, Duration.ofSeconds(5),
+						Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10)));
 	}
 
 	private long stored() {
@@ -172,7 +173,8 @@ class HistoryRepositoryTests {
 	void mixedNewAndStoredIdsInsertOnlyTheNewOnes() {
 		this.repository.insert(docs("a", "b"));
 
-		// unordered: the stored ids before, between and after new ones do not stop the batch
+		// unordered: the stored ids before, between and after new ones do not stop the
+		// batch
 		BatchResult result = this.repository.insert(docs("a", "c", "b", "d", "e"));
 
 		assertThat(result).isEqualTo(new BatchResult(3, 2));
@@ -209,7 +211,8 @@ class HistoryRepositoryTests {
 
 	@Test
 	void aMissingDigestOnEitherSideCountsAsTheSameRequest() {
-		// stored before digests existed, then retried by a client that sends one; and the reverse
+		// stored before digests existed, then retried by a client that sends one; and the
+		// reverse
 		this.repository.insert(List.of(doc("old"), doc("new", "digest-1", 1)));
 
 		BatchResult result = this.repository.insert(List.of(doc("old", "digest-2", 5), doc("new")));
@@ -251,8 +254,7 @@ class HistoryRepositoryTests {
 			.getCollection(this.collection, BsonDocument.class)
 			.find(Filters.eq("_id", "limits"))
 			.first();
-		assertThat(raw.getArray("input").getValues()).extracting(BsonValue::getBsonType)
-			.containsOnly(BsonType.INT64);
+		assertThat(raw.getArray("input").getValues()).extracting(BsonValue::getBsonType).containsOnly(BsonType.INT64);
 		assertThat(raw.getArray("input").get(0).asInt64().getValue()).isEqualTo(Long.MIN_VALUE);
 		assertThat(raw.getArray("input").get(1).asInt64().getValue()).isEqualTo(Long.MAX_VALUE);
 		assertThat(raw.get("received_at").getBsonType()).isEqualTo(BsonType.DATE_TIME);
@@ -262,15 +264,15 @@ class HistoryRepositoryTests {
 			.first()
 			.getArray("output");
 		assertThat(stored.getValues()).extracting((v) -> v.asString().getValue())
-			.containsExactly("9223372036854775807", "9223372036854775808", "9223372036854775808.3", "1E+400",
-					"1E+400");
+			.containsExactly("9223372036854775807", "9223372036854775808", "9223372036854775808.3", "1E+400", "1E+400");
 	}
 
 	@Test
 	void pagesNewestFirstWithoutSkippingOrRepeatingAcrossEqualTimes() {
 		Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 		List<Record> records = new ArrayList<>();
-		// 23 records on 4 distinct instants: every page boundary falls inside a group of equal times
+		// 23 records on 4 distinct instants: every page boundary falls inside a group of
+		// equal times
 		IntStream.range(0, 23)
 			.forEach((i) -> records.add(TestRecords.record("r%02d".formatted((i * 7) % 23),
 					base.minusMillis(1000L * (i % 4)), "pod-" + (i % 2), i)));
@@ -328,9 +330,9 @@ class HistoryRepositoryTests {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 		Instant first = now.minus(Duration.ofHours(2));
 		Instant last = now.plus(Duration.ofMinutes(5));
-		this.repository.insert(List.of(TestRecords.record("1", now, "pod-a", 1), TestRecords.record("2", last, "pod-b", 1),
-				TestRecords.record("3", now, "pod-a", 1), TestRecords.record("4", first, "pod-a", 1),
-				TestRecords.record("5", now, "pod-b", 1)));
+		this.repository.insert(List.of(TestRecords.record("1", now, "pod-a", 1),
+				TestRecords.record("2", last, "pod-b", 1), TestRecords.record("3", now, "pod-a", 1),
+				TestRecords.record("4", first, "pod-a", 1), TestRecords.record("5", now, "pod-b", 1)));
 
 		HistoryStats stats = this.repository.stats();
 		assertThat(stats.count()).isEqualTo(5);
@@ -372,7 +374,8 @@ class HistoryRepositoryTests {
 		assertThat(specs.get(0).getDocument("key").keySet()).containsExactly("received_at", "_id");
 
 		if (TestMongo.externalUri() != null) {
-			// mongo-java-server ignores secondary and TTL indexes; a real MongoDB must list them
+			// mongo-java-server ignores secondary and TTL indexes; a real MongoDB must
+			// list them
 			assertThat(ttlSeconds()).isEqualTo(RETENTION.toSeconds());
 			Set<String> names = new HashSet<>();
 			this.repository.indexes().forEach((index) -> names.add(index.getString("name")));

@@ -64,8 +64,8 @@ class HistoryStatsCacheTests {
 		ExecutorService callers = Executors.newFixedThreadPool(8);
 		try {
 			long start = System.nanoTime();
-			List<Future<HistoryStats>> answers = callers.invokeAll(java.util.Collections.nCopies(8,
-					() -> this.cache.get(Duration.ofMillis(300))));
+			List<Future<HistoryStats>> answers = callers
+				.invokeAll(java.util.Collections.nCopies(8, () -> this.cache.get(Duration.ofMillis(300))));
 			for (Future<HistoryStats> answer : answers) {
 				assertThat(answer.get().count()).isEqualTo(1);
 			}

@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Totals over a store of many large records (local mode: mongo-java-server reads every document
- * for them) answer within the deadline cumsum-api gives reads, every time, and catch up.
+ * Totals over a store of many large records (local mode: mongo-java-server reads every
+ * document for them) answer within the deadline cumsum-api gives reads, every time, and
+ * catch up.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.grpc.server.port=0", "management.server.port=0" })
@@ -105,7 +106,10 @@ class HistoryStatsTests {
 		}
 	}
 
-	/** GetStats with cumsum-api's read deadline: DEADLINE_EXCEEDED (or UNAVAILABLE) fails the test at once. */
+	/**
+	 * GetStats with cumsum-api's read deadline: DEADLINE_EXCEEDED (or UNAVAILABLE) fails
+	 * the test at once.
+	 */
 	private static Stats stats(TransactionServiceBlockingStub history) {
 		return history.withDeadlineAfter(READ_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
 			.getStats(GetStatsRequest.getDefaultInstance());

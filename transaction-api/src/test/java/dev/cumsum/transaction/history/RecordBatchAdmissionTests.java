@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The admission of RecordBatch calls, over a real gRPC channel to a Netty server whose RecordBatch
- * holds until released and records how many run at once.
+ * The admission of RecordBatch calls, over a real gRPC channel to a Netty server whose
+ * RecordBatch holds until released and records how many run at once.
  */
 class RecordBatchAdmissionTests {
 

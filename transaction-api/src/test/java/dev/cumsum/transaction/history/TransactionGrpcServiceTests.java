@@ -48,8 +48,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole service over its real interfaces: gRPC on a Netty port, actuator over HTTP. Local
- * mode on a temporary data directory, or a real MongoDB with {@code -Dmongodb.uri=...}.
+ * The whole service over its real interfaces: gRPC on a Netty port, actuator over HTTP.
+ * Local mode on a temporary data directory, or a real MongoDB with
+ * {@code -Dmongodb.uri=...}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.grpc.server.port=0", "management.server.port=0",
@@ -179,8 +180,7 @@ class TransactionGrpcServiceTests {
 
 		assertThat(this.history.getRecord(GetRecordRequest.newBuilder().setRequestId(limits.getRequestId()).build()))
 			.isEqualTo(limits);
-		assertThat(
-				this.history.getRecord(GetRecordRequest.newBuilder().setRequestId(decimals.getRequestId()).build()))
+		assertThat(this.history.getRecord(GetRecordRequest.newBuilder().setRequestId(decimals.getRequestId()).build()))
 			.isEqualTo(decimals);
 		assertThatExceptionOfType(StatusRuntimeException.class)
 			.isThrownBy(() -> this.history
@@ -192,7 +192,8 @@ class TransactionGrpcServiceTests {
 
 	@Test
 	void listRecordsPagesNewestFirstWithoutValues() {
-		// records from the other tests are in the history too: walk everything, check ours and the totals
+		// records from the other tests are in the history too: walk everything, check
+		// ours and the totals
 		Instant base = Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MILLIS);
 		List<Record> mine = new ArrayList<>();
 		for (int i = 0; i < 12; i++) {
@@ -216,8 +217,7 @@ class TransactionGrpcServiceTests {
 
 		assertThat(seen).hasSize((int) total);
 		assertThat(seen).extracting(Record::getRequestId).doesNotHaveDuplicates();
-		assertThat(seen).isSortedAccordingTo(Comparator
-			.comparing((Record r) -> TestRecords.instant(r.getReceivedAt()))
+		assertThat(seen).isSortedAccordingTo(Comparator.comparing((Record r) -> TestRecords.instant(r.getReceivedAt()))
 			.thenComparing(Record::getRequestId)
 			.reversed());
 		List<Record> listedMine = seen.stream().filter((r) -> r.getRequestId().startsWith(this.prefix)).toList();
@@ -246,8 +246,7 @@ class TransactionGrpcServiceTests {
 		}
 		recordBatch(records.toArray(Record[]::new));
 
-		assertThat(this.history.listRecords(ListRecordsRequest.getDefaultInstance()).getRecordsCount())
-			.isEqualTo(20);
+		assertThat(this.history.listRecords(ListRecordsRequest.getDefaultInstance()).getRecordsCount()).isEqualTo(20);
 		ListRecordsResponse max = this.history.listRecords(ListRecordsRequest.newBuilder().setPageSize(100).build());
 		assertThat(max.getRecordsCount()).isEqualTo((int) Math.min(100, stats().getCount()));
 	}
@@ -305,8 +304,8 @@ class TransactionGrpcServiceTests {
 					assertThat(ex.getStatus().getDescription()).containsAnyOf("request_id", "received_at");
 				});
 		}
-		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> this.history.getRecord(GetRecordRequest.newBuilder().setRequestId(good.getRequestId()).build()))
+		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(
+				() -> this.history.getRecord(GetRecordRequest.newBuilder().setRequestId(good.getRequestId()).build()))
 			.extracting((ex) -> ex.getStatus().getCode())
 			.isEqualTo(Status.Code.NOT_FOUND);
 		assertThat(recordBatch(record("x".repeat(128), now, "pod-v", 1)).getInserted()).isEqualTo(1);
@@ -351,11 +350,11 @@ class TransactionGrpcServiceTests {
 			.isPositive();
 	}
 
-
 	/**
-	 * MongoDB stores at most 16 MiB per document: a larger record is rejected before anything of
-	 * its batch is written, so a retry cannot store half a batch. (A small message can make a large
-	 * document: each int64 element is ~1 byte of protobuf and 16 bytes of BSON.)
+	 * MongoDB stores at most 16 MiB per document: a larger record is rejected before
+	 * anything of its batch is written, so a retry cannot store half a batch. (A small
+	 * message can make a large document: each int64 element is ~1 byte of protobuf and 16
+	 * bytes of BSON.)
 	 */
 	@Test
 	void recordTooLargeForOneDocumentIsRejectedAsInvalidArgumentAndNothingIsStored() {
@@ -378,7 +377,10 @@ class TransactionGrpcServiceTests {
 		assertNotStored(before, huge, after);
 	}
 
-	/** Over the 17 MB message limit: refused by gRPC before it is buffered (README, "Message and batch sizes"). */
+	/**
+	 * Over the 17 MB message limit: refused by gRPC before it is buffered (README,
+	 * "Message and batch sizes").
+	 */
 	@Test
 	void messageOverTheLimitIsRefusedAndNothingIsStored() {
 		String value = "1" + "0".repeat(999) + "." + "0".repeat(999) + "1";

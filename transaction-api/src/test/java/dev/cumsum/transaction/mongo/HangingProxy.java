@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP listener on loopback in front of a server: it forwards both ways until {@link #hang()},
- * then it keeps accepting connections and reading what arrives, and never answers again, on old
- * connections or new ones: a MongoDB that stopped answering without closing anything.
+ * A TCP listener on loopback in front of a server: it forwards both ways until
+ * {@link #hang()}, then it keeps accepting connections and reading what arrives, and
+ * never answers again, on old connections or new ones: a MongoDB that stopped answering
+ * without closing anything.
  */
 final class HangingProxy implements AutoCloseable {
 

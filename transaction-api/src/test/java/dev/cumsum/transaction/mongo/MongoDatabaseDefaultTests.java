@@ -24,7 +24,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static dev.cumsum.transaction.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The database comes from the URI's path (the chart's mongodb.database), not from a default that overrides it. */
+/**
+ * The database comes from the URI's path (the chart's mongodb.database), not from a
+ * default that overrides it.
+ */
 class MongoDatabaseDefaultTests {
 
 	private MongoServer mongo;
@@ -57,12 +60,16 @@ class MongoDatabaseDefaultTests {
 
 	@Test
 	void anExplicitPropertyStillOverridesTheUri() throws Exception {
-		assertThat(databasesAfterOneWrite("mongodb://" + this.address + "/fromuri", "--spring.mongodb.database=explicit"))
+		assertThat(
+				databasesAfterOneWrite("mongodb://" + this.address + "/fromuri", "--spring.mongodb.database=explicit"))
 			.contains("explicit")
 			.doesNotContain("fromuri");
 	}
 
-	/** Starts the service on {@code uri}, stores one record through gRPC and lists the databases that hold data. */
+	/**
+	 * Starts the service on {@code uri}, stores one record through gRPC and lists the
+	 * databases that hold data.
+	 */
 	private List<String> databasesAfterOneWrite(String uri, String... more) throws Exception {
 		List<String> args = new ArrayList<>(List.of("--spring.mongodb.uri=" + uri, "--spring.grpc.server.port=0",
 				"--server.port=0", "--management.server.port=0"));

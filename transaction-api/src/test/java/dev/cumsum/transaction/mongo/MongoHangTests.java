@@ -33,10 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A MongoDB that stops answering while the service runs (a loopback listener that accepts and
- * never replies): every call ends within its deadline, calls with a long deadline are ended by
- * the service's own time limits with a clean status, and readiness goes DOWN. Nothing blocks for
- * ever.
+ * A MongoDB that stops answering while the service runs (a loopback listener that accepts
+ * and never replies): every call ends within its deadline, calls with a long deadline are
+ * ended by the service's own time limits with a clean status, and readiness goes DOWN.
+ * Nothing blocks for ever.
  */
 class MongoHangTests {
 
@@ -48,13 +48,13 @@ class MongoHangTests {
 		MongoServer mongo = new MongoServer(new MemoryBackend());
 		mongo.bind("127.0.0.1", 0);
 		try (HangingProxy proxy = new HangingProxy(mongo.getLocalAddress());
-				ConfigurableApplicationContext app = new SpringApplicationBuilder(TransactionApiApplication.class)
-					.run("--spring.mongodb.uri=mongodb://127.0.0.1:" + proxy.port() + "/hang",
-							"--spring.grpc.server.port=0", "--server.port=0", "--management.server.port=0",
-							"--spring.grpc.server.health.schedule.delay=100ms",
-							"--spring.grpc.server.health.schedule.period=300ms",
-							"--transaction.mongo.socket-timeout=" + SOCKET_TIMEOUT.toMillis() + "ms",
-							"--transaction.store.stats-timeout=3s")) {
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(TransactionApiApplication.class).run(
+						"--spring.mongodb.uri=mongodb://127.0.0.1:" + proxy.port() + "/hang",
+						"--spring.grpc.server.port=0", "--server.port=0", "--management.server.port=0",
+						"--spring.grpc.server.health.schedule.delay=100ms",
+						"--spring.grpc.server.health.schedule.period=300ms",
+						"--transaction.mongo.socket-timeout=" + SOCKET_TIMEOUT.toMillis() + "ms",
+						"--transaction.store.stats-timeout=3s")) {
 			int grpcPort = app.getEnvironment().getRequiredProperty("local.grpc.server.port", Integer.class);
 			int managementPort = app.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
 			ManagedChannel channel = TestClients.channel(grpcPort);
@@ -81,17 +81,20 @@ class MongoHangTests {
 					Ended ended = call.get(30, TimeUnit.SECONDS);
 					assertThat(ended.took()).as(ended.toString()).isLessThan(ended.deadline().plusSeconds(1));
 					if (ended.status() != null) {
-						// the totals computed before the hang may still answer; anything else fails cleanly
+						// the totals computed before the hang may still answer; anything
+						// else fails cleanly
 						assertThat(ended.status().getCode()).as(ended.toString())
 							.isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE);
 						if (ended.status().getCode() == Status.Code.UNAVAILABLE) {
-							// from the service (DEADLINE_EXCEEDED is the client's own, naming its connection)
+							// from the service (DEADLINE_EXCEEDED is the client's own,
+							// naming its connection)
 							assertClean(ended.status());
 						}
 					}
 				}
 
-				// a caller with no useful deadline is answered by the service's own limits, cleanly
+				// a caller with no useful deadline is answered by the service's own
+				// limits, cleanly
 				CompletableFuture<Ended> patient = call(channel, Duration.ofSeconds(60),
 						(stub) -> stub.recordBatch(batch("patient")));
 				Ended ended = patient.get(60, TimeUnit.SECONDS);

@@ -32,7 +32,10 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-/** A MongoDB that is not there at startup, or goes away and comes back while the service runs. */
+/**
+ * A MongoDB that is not there at startup, or goes away and comes back while the service
+ * runs.
+ */
 class MongoUnavailableTests {
 
 	private static ConfigurableApplicationContext start(String mongoUri, String... more) {
@@ -50,15 +53,19 @@ class MongoUnavailableTests {
 		long started = System.nanoTime();
 
 		assertThatException().isThrownBy(() -> start(uri, "--transaction.store.startup-timeout=2s").close())
-			.satisfies((ex) -> assertThat(messages(ex)).anySatisfy((message) -> assertThat(message)
-				.contains("Cannot reach MongoDB within 2s", "transaction.store.startup-timeout", "spring.mongodb.uri")));
+			.satisfies((ex) -> assertThat(messages(ex))
+				.anySatisfy((message) -> assertThat(message).contains("Cannot reach MongoDB within 2s",
+						"transaction.store.startup-timeout", "spring.mongodb.uri")));
 
 		// it retried until the timeout and then gave up, instead of hanging on
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(2),
 				Duration.ofSeconds(30));
 	}
 
-	/** mongo-java-server has no users: any credentials fail authentication, as a wrong password would. */
+	/**
+	 * mongo-java-server has no users: any credentials fail authentication, as a wrong
+	 * password would.
+	 */
 	@Test
 	void startupFailsAtOnceWithAClearMessageWhenCredentialsAreRejected() throws Exception {
 		MongoServer server = new MongoServer(new MemoryBackend());
@@ -152,7 +159,10 @@ class MongoUnavailableTests {
 		return RecordBatchRequest.newBuilder().addRecords(record).build();
 	}
 
-	/** A new, empty server on the port the service knows (the old one's sockets may linger briefly). */
+	/**
+	 * A new, empty server on the port the service knows (the old one's sockets may linger
+	 * briefly).
+	 */
 	private static MongoServer restart(int port) throws InterruptedException {
 		for (int attempt = 0;; attempt++) {
 			MongoServer server = new MongoServer(new MemoryBackend());

@@ -23,7 +23,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The AOT cache's training traffic against the running service and its store (local mode). */
+/**
+ * The AOT cache's training traffic against the running service and its store (local
+ * mode).
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.grpc.server.port=0", "management.server.port=0" })
 @DirtiesContext

@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The per-request work of {@code POST /api} without HTTP: the kernels (man, np; long fast path vs
- * BigDecimal) and the JSON read and write path. Lives in the service's package to reach its
- * package-private classes.
+ * The per-request work of {@code POST /api} without HTTP: the kernels (man, np; long fast
+ * path vs BigDecimal) and the JSON read and write path. Lives in the service's package to
+ * reach its package-private classes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,10 +61,11 @@ public class CumSumBenchmark {
 		for (int i = 0; i < this.size; i += 2) {
 			this.decimals.values()[i] = new BigDecimal(i + ".25");
 		}
-		this.body = ("{\"arr\":[" + IntStream.rangeClosed(1, this.size).mapToObj(Integer::toString)
-			.collect(Collectors.joining(",")) + "],\"mode\":\"man\"}").getBytes(StandardCharsets.UTF_8);
-		this.reader = new CumSumRequestReader(
-				new RequestLimits(DataSize.ofMegabytes(1), 100_000, 1000, 8_000_000, 16));
+		this.body = ("{\"arr\":["
+				+ IntStream.rangeClosed(1, this.size).mapToObj(Integer::toString).collect(Collectors.joining(","))
+				+ "],\"mode\":\"man\"}")
+			.getBytes(StandardCharsets.UTF_8);
+		this.reader = new CumSumRequestReader(new RequestLimits(DataSize.ofMegabytes(1), 100_000, 1000, 8_000_000, 16));
 		this.admission = new Admission(
 				new AdmissionProperties(0.375, DataSize.ofGigabytes(4), 1_000_000, Duration.ofSeconds(1)),
 				new SimpleMeterRegistry());
