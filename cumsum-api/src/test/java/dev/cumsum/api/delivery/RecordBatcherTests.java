@@ -13,14 +13,13 @@ import java.util.stream.IntStream;
 
 import dev.cumsum.api.TransactionServiceDouble;
 import dev.cumsum.api.TransactionServiceDouble.Behaviour;
-import dev.cumsum.transaction.v1.Int64List;
 import dev.cumsum.transaction.v1.Record;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
-import dev.cumsum.transaction.v1.Values;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -462,34 +461,14 @@ class RecordBatcherTests {
 	}
 
 	private static Record record(String id, int length) {
-		Int64List.Builder values = Int64List.newBuilder();
-		for (int i = 0; i < length; i++) {
-			values.addValues(1_000_000L + i);
-		}
-		return Record.newBuilder()
-			.setRequestId(id)
-			.setMode("man")
-			.setLength(length)
-			.setInput(Values.newBuilder().setInts(values))
-			.setOutput(Values.newBuilder().setInts(values))
-			.setPod("test")
-			.build();
+		return TestRecords.record(id, length);
 	}
 
 	private static void await(BooleanSupplier condition) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("condition not met within 10 s");
-			}
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(10))
+			.until(condition::getAsBoolean);
 	}
 
 }
