@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,7 +31,11 @@ import org.springframework.util.StringUtils;
  * session, no CSRF (the endpoints are GETs with a header credential), no saved request.
  * Without a valid token: 401 problem+json with {@code WWW-Authenticate: Bearer}.
  */
+// a web concern only: an application context without a servlet server (the gRPC client's
+// own
+// tests) has no HttpSecurity and no history endpoints to protect
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class HistorySecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(HistorySecurityConfiguration.class);
