@@ -56,7 +56,8 @@ public class ImageCheck {
         String values = Files.readString(repo.resolve("helm/cumsum-autoscale/values.yaml"));
         expect("User vs chart podSecurity", chartValue(values, "runAsUser") + ":" + chartValue(values, "runAsGroup"), user);
 
-        // ports: exactly the service's jib.ports, and the same set the chart's containers declare
+        // ports: exactly the service's jib.ports, and the same set the chart's containers declare (read from
+        // the chart's default render in k8s/, which PlainManifestsTest keeps equal to the chart)
         TreeSet<String> exposed = new TreeSet<>(map(config.getOrDefault("ExposedPorts", Map.of())).keySet());
         TreeSet<String> fromPom = new TreeSet<>();
         for (String port : text(child(child(servicePom, "properties"), "jib.ports")).split(",")) {
@@ -65,7 +66,7 @@ public class ImageCheck {
         expect("ExposedPorts", fromPom, exposed);
         TreeSet<String> fromChart = new TreeSet<>();
         Matcher ports = Pattern.compile("containerPort:\\s*(\\d+)")
-                .matcher(Files.readString(repo.resolve("helm/cumsum-autoscale/templates/" + service + ".yaml")));
+                .matcher(Files.readString(repo.resolve("k8s/" + service + ".yaml")));
         while (ports.find()) {
             fromChart.add(ports.group(1) + "/tcp");
         }
