@@ -89,8 +89,12 @@ class ResultSizePropertiesTests {
 		}
 	}
 
-	/** The drawn bodies reach both sides of the limit, and both kinds of result. */
-	@Property(tries = 300)
+	/**
+	 * The drawn bodies reach both sides of the limit, and both kinds of result (1,000
+	 * draws and thresholds well under the shares seen, so that a random seed does not
+	 * fail it).
+	 */
+	@Property(tries = 1000)
 	@StatisticsReport(onFailureOnly = true)
 	void theBodiesCoverAcceptedAndRejected(@ForAll("bodies") String body) {
 		String answer;
@@ -104,9 +108,9 @@ class ResultSizePropertiesTests {
 		}
 		Statistics.label("answer").collect(answer);
 		Statistics.label("answer").coverage((coverage) -> {
-			coverage.check("decimals").percentage((p) -> p >= 15);
-			coverage.check("longs").percentage((p) -> p >= 5);
-			coverage.check("413").percentage((p) -> p >= 5);
+			coverage.check("decimals").percentage((p) -> p >= 10);
+			coverage.check("longs").percentage((p) -> p >= 2);
+			coverage.check("413").percentage((p) -> p >= 2);
 		});
 	}
 
