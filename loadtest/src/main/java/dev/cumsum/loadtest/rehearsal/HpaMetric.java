@@ -13,13 +13,11 @@ public sealed interface HpaMetric {
 	 */
 	record Pods(String name, double averageValue) implements HpaMetric {
 		public Pods {
-			if (!(averageValue > 0)) {
-				throw new IllegalArgumentException("averageValue must be > 0");
-			}
+			requirePositive(averageValue);
 		}
 
 		long targetMilli() {
-			return Math.round(averageValue * 1000);
+			return milli(averageValue);
 		}
 	}
 
@@ -29,13 +27,11 @@ public sealed interface HpaMetric {
 	 */
 	record External(String name, double averageValue) implements HpaMetric {
 		public External {
-			if (!(averageValue > 0)) {
-				throw new IllegalArgumentException("averageValue must be > 0");
-			}
+			requirePositive(averageValue);
 		}
 
 		long targetMilli() {
-			return Math.round(averageValue * 1000);
+			return milli(averageValue);
 		}
 	}
 
@@ -49,6 +45,17 @@ public sealed interface HpaMetric {
 				throw new IllegalArgumentException("averageUtilization must be > 0");
 			}
 		}
+	}
+
+	private static void requirePositive(double averageValue) {
+		if (!(averageValue > 0)) {
+			throw new IllegalArgumentException("averageValue must be > 0");
+		}
+	}
+
+	/** An AverageValue target in milli-units, as resource.Quantity's MilliValue. */
+	private static long milli(double averageValue) {
+		return Math.round(averageValue * 1000);
 	}
 
 }

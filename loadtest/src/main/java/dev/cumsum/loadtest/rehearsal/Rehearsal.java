@@ -2,9 +2,8 @@ package dev.cumsum.loadtest.rehearsal;
 
 import dev.cumsum.loadtest.report.Columns;
 import dev.cumsum.loadtest.report.Table;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.function.LongToDoubleFunction;
 
 /**
@@ -98,11 +97,8 @@ public final class Rehearsal {
 					+ "and the pods' CPU request (resources.requests.cpu)");
 		}
 		HpaController hpa = new HpaController(spec, config);
-		List<Long> createdAt = new ArrayList<>(); // per pod, ascending creation order
-		for (int i = 0; i < startReplicas; i++) {
-			createdAt.add((long) -timing.rateWindow() - timing.scrapeInterval() - timing.podStartup());
-		}
-		double[] perPodServed = new double[seconds];
+		ModelCluster cluster = new ModelCluster(timing, podModel, cpu, seconds, startReplicas,
+				offered.applyAsDouble(0));
 		long[] times = new long[seconds];
 		double[] offeredCol = new double[seconds];
 		double[] served = new double[seconds];
@@ -112,7 +108,6 @@ public final class Rehearsal {
 		double[] desiredCol = new double[seconds];
 		double[] ready = new double[seconds];
 		double lastMetric = Double.NaN;
-		double initialPerPod = startReplicas == 0 ? 0 : offered.applyAsDouble(0) / startReplicas;
 		int desired = startReplicas;
 		int peak = startReplicas;
 		double peakPerPod = 0;
@@ -121,64 +116,23 @@ public final class Rehearsal {
 
 		for (int t = 0; t < seconds; t++) {
 			if (t % timing.syncPeriod() == 0) {
-				int lastScrape = Math.floorDiv(t, timing.scrapeInterval()) * timing.scrapeInterval();
-				List<Pod> pods = new ArrayList<>();
-				long externalMilli = 0;
-				for (long created : createdAt) {
-					long runningAt = created + timing.podPending();
-					long readyAt = created + timing.podStartup();
-					if (t < runningAt) {
-						pods.add(Pod.pending());
-						continue;
-					}
-					Pod pod = Pod.running()
-						.withReady(t >= readyAt)
-						.startedAt(runningAt)
-						.withReadyTransitionTime(t >= readyAt ? readyAt : runningAt);
-					if (readyAt <= lastScrape - timing.scrapeInterval()) {
-						long from = Math.max(lastScrape - timing.rateWindow(), readyAt);
-						double rate = average(perPodServed, initialPerPod, from, lastScrape);
-						// the adapter and KEDA hand the HPA milli-quantities
-						long milli = (long) (rate * 1000);
-						pod = pod.withMetricMilli(milli);
-						externalMilli += milli;
-					}
-					if (cpu && runningAt <= lastScrape - timing.scrapeInterval()) {
-						double rate = average(perPodServed, initialPerPod, lastScrape - timing.scrapeInterval(),
-								lastScrape);
-						long usage = (long) (rate * podModel.cpuMilliPerRequest());
-						pod = pod.withCpu(usage, podModel.cpuRequestMilli(), lastScrape, timing.scrapeInterval());
-					}
-					else if (cpu) {
-						pod = pod.withCpu(null, podModel.cpuRequestMilli(), lastScrape, timing.scrapeInterval());
-					}
-					pods.add(pod);
-				}
-				Observation observation = new Observation(createdAt.size(), createdAt.size(), pods,
-						List.of(externalMilli));
-				lastMetric = seenMetric(spec, pods, externalMilli, createdAt.size());
+				Observation observation = cluster.observe(t);
+				lastMetric = seenMetric(spec, observation);
 				desired = hpa.reconcile(t, observation).desiredReplicas();
-				while (createdAt.size() < desired) {
-					createdAt.add((long) t);
-				}
-				while (createdAt.size() > desired) {
-					createdAt.removeLast();
-				}
+				cluster.scaleTo(t, desired);
 			}
-			final int now = t;
-			int readyPods = (int) createdAt.stream().filter(c -> c + timing.podStartup() <= now).count();
+			int readyPods = cluster.readyPods(t);
 			double load = offered.applyAsDouble(t);
-			double each = readyPods == 0 ? 0 : load / readyPods;
-			perPodServed[t] = each;
+			double each = cluster.serve(t, load);
 			times[t] = startEpoch + t;
 			offeredCol[t] = load;
 			served[t] = readyPods == 0 ? 0 : load;
 			perPod[t] = each;
 			metricCol[t] = lastMetric;
-			current[t] = createdAt.size();
+			current[t] = cluster.replicas();
 			desiredCol[t] = desired;
 			ready[t] = readyPods;
-			peak = Math.max(peak, createdAt.size());
+			peak = Math.max(peak, cluster.replicas());
 			peakPerPod = Math.max(peakPerPod, each);
 			if (each > spec.targetPerPod() * (1 + upTolerance)) {
 				above++;
@@ -201,30 +155,16 @@ public final class Rehearsal {
 	}
 
 	/**
-	 * Average per-pod rate served in [from, to); before second 0 the starting pods served
-	 * the starting load.
-	 */
-	private static double average(double[] perPodServed, double initialPerPod, long from, long to) {
-		if (to - from <= 0) {
-			return 0;
-		}
-		double sum = 0;
-		for (long s = from; s < to; s++) {
-			sum += s < 0 ? initialPerPod : perPodServed[(int) s];
-		}
-		return sum / (to - from);
-	}
-
-	/**
 	 * The per-pod value of the request metric as the HPA sees it (Pods: average of pods
 	 * with a value; External: total / pods).
 	 */
-	private static double seenMetric(HpaSpec spec, List<Pod> pods, long externalMilli, int replicas) {
+	private static double seenMetric(HpaSpec spec, Observation o) {
 		boolean external = spec.metrics().stream().anyMatch(m -> m instanceof HpaMetric.External);
 		if (external) {
-			return replicas == 0 ? Double.NaN : externalMilli / 1000.0 / replicas;
+			return o.specReplicas() == 0 ? Double.NaN : o.externalMilli().getFirst() / 1000.0 / o.specReplicas();
 		}
-		return pods.stream()
+		return o.pods()
+			.stream()
 			.filter(p -> p.metricMilli() != null)
 			.mapToDouble(p -> p.metricMilli() / 1000.0)
 			.average()
@@ -233,7 +173,7 @@ public final class Rehearsal {
 
 	private static double[] constant(int n, double v) {
 		double[] a = new double[n];
-		java.util.Arrays.fill(a, v);
+		Arrays.fill(a, v);
 		return a;
 	}
 

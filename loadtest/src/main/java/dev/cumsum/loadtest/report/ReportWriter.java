@@ -54,7 +54,7 @@ public final class ReportWriter {
 				continue;
 			}
 			Path png = dir.resolve(panel.file());
-			BitmapEncoder.saveBitmap(Figure.chart(content, span, WIDTH, HEIGHT, panel.title() + " - " + page.title()),
+			BitmapEncoder.saveBitmap(PanelChart.of(content, span, WIDTH, HEIGHT, panel.title() + " - " + page.title()),
 					png.toString(), BitmapEncoder.BitmapFormat.PNG);
 			pngs.add(png);
 		}

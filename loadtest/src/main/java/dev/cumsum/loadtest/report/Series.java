@@ -18,25 +18,20 @@ enum Series {
 			"no cumsum_requests_total samples in this window"),
 	HPA_METRIC(Columns.HPA_METRIC, "HPA metric (average per pod)", new Color(255, 127, 14), false,
 			"the HPA's view of the metric is not in this data",
-			"no kube_horizontalpodautoscaler_status_target_metric series (kube-state-metrics) in this window;"
-					+ " a local run has no HPA"),
+			kubeStateMetrics("kube_horizontalpodautoscaler_status_target_metric", "HPA")),
 	HPA_TARGET(Columns.HPA_TARGET, "HPA target per pod", new Color(214, 39, 40), true, "no HPA target in this data",
-			"no kube_horizontalpodautoscaler_spec_target_metric series (kube-state-metrics) in this window;"
-					+ " a local run has no HPA"),
+			kubeStateMetrics("kube_horizontalpodautoscaler_spec_target_metric", "HPA")),
 	DESIRED(Columns.HPA_DESIRED, "desired", new Color(148, 103, 189), false, "no desired replicas in this data",
-			"no kube_horizontalpodautoscaler_status_desired_replicas series (kube-state-metrics) in this window;"
-					+ " a local run has no HPA"),
+			kubeStateMetrics("kube_horizontalpodautoscaler_status_desired_replicas", "HPA")),
 	CURRENT(Columns.HPA_CURRENT, "current", new Color(31, 119, 180), false, "no current replicas in this data",
-			"no kube_horizontalpodautoscaler_status_current_replicas series (kube-state-metrics) in this window;"
-					+ " a local run has no HPA"),
+			kubeStateMetrics("kube_horizontalpodautoscaler_status_current_replicas", "HPA")),
 	READY(Columns.READY_PODS, "ready", new Color(44, 160, 44), false, "no ready replicas in this data",
-			"no kube_deployment_status_replicas_ready series (kube-state-metrics) in this window;"
-					+ " a local run has no Deployment"),
+			kubeStateMetrics("kube_deployment_status_replicas_ready", "Deployment")),
 	SERVING(Columns.SERVING_PODS, "pods with a request rate", new Color(23, 190, 207), false, null, null),
 	MIN(Columns.HPA_MIN, "min", new Color(150, 150, 150), true, "no minReplicas in this data",
-			"no kube_horizontalpodautoscaler_spec_min_replicas series in this window; a local run has no HPA"),
+			kubeStateMetrics("kube_horizontalpodautoscaler_spec_min_replicas", "HPA")),
 	MAX(Columns.HPA_MAX, "max", new Color(90, 90, 90), true, "no maxReplicas in this data",
-			"no kube_horizontalpodautoscaler_spec_max_replicas series in this window; a local run has no HPA"),
+			kubeStateMetrics("kube_horizontalpodautoscaler_spec_max_replicas", "HPA")),
 	P99(Columns.P99_MS, "p99", new Color(31, 119, 180), false,
 			"no latency: the HPA rehearsal models no per-pod capacity, so neither latency nor errors",
 			"no latency histogram (http_server_requests_seconds_bucket, uri=\"/api\") in this window"),
@@ -63,6 +58,14 @@ enum Series {
 		this.reference = reference;
 		this.notInData = notInData;
 		this.noSamples = noSamples;
+	}
+
+	/**
+	 * Why a live run's table has a kube-state-metrics column without samples: the series
+	 * was not scraped, or (a local run) there is no such object.
+	 */
+	private static String kubeStateMetrics(String series, String object) {
+		return "no " + series + " series (kube-state-metrics) in this window; a local run has no " + object;
 	}
 
 	String column() {

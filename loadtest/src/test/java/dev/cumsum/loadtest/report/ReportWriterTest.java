@@ -89,7 +89,7 @@ class ReportWriterTest {
 		cols.put(Columns.RPS, rps);
 		Table t = new Table(times, cols);
 		Figure.PanelContent content = Figure.content(t, Panel.REQUESTS);
-		XYChart chart = Figure.chart(content, Figure.seconds(t), 800, 300, "gaps");
+		XYChart chart = PanelChart.of(content, Figure.seconds(t), 800, 300, "gaps");
 		// [0..30], [60..90], [150..165] (x in seconds for a short span): the NaN at 45
 		// and the 60 s hole
 		// between 90 and 150 are not bridged
