@@ -17,8 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "cumsum.delivery.mode=strict", "cumsum.delivery.timeout=500ms",
-				"cumsum.delivery.retry-after=3s", "cumsum.transactions.read-timeout=500ms",
-				"cumsum.pod-name=pod-under-test",
+				"cumsum.delivery.retry-after=3s", "cumsum.history.read-timeout=500ms", "cumsum.pod-name=pod-under-test",
 				"cumsum.history.token=" + WithTransactionServiceDouble.HISTORY_TOKEN })
 public abstract class WithTransactionServiceDouble {
 

@@ -11,6 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout the deadline of each read call to transaction-api
  * @param retryAfter the Retry-After sent with a 503 when transaction-api cannot answer
  */
-@ConfigurationProperties("cumsum.transactions")
+@ConfigurationProperties("cumsum.history")
 record HistoryReadProperties(@DefaultValue("2s") Duration readTimeout, @DefaultValue("2s") Duration retryAfter) {
 }
