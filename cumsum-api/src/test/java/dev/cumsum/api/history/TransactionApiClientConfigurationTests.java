@@ -1,4 +1,4 @@
-package dev.cumsum.api.transactions;
+package dev.cumsum.api.history;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,9 +54,10 @@ import static org.awaitility.Awaitility.await;
  * a connection during an outage, and a response larger than gRPC's default 4 MiB is
  * taken.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "cumsum.delivery.mode=off",
-		"spring.grpc.client.channel.transactions.target=" + TransactionClientConfigurationTests.SCHEME + ":///both" })
-class TransactionClientConfigurationTests {
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "cumsum.delivery.mode=off", "spring.grpc.client.channel.transactions.target="
+				+ TransactionApiClientConfigurationTests.SCHEME + ":///both" })
+class TransactionApiClientConfigurationTests {
 
 	static final String SCHEME = "two-transaction-apis";
 

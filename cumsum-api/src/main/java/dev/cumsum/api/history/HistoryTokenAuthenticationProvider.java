@@ -1,4 +1,4 @@
-package dev.cumsum.api.transactions;
+package dev.cumsum.api.history;
 
 import java.util.List;
 

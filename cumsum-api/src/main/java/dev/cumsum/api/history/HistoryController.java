@@ -1,4 +1,4 @@
-package dev.cumsum.api.transactions;
+package dev.cumsum.api.history;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/transactions")
-class TransactionsController {
+class HistoryController {
 
 	static final int MAX_LIMIT = 100;
 
@@ -39,7 +39,7 @@ class TransactionsController {
 
 	private final String retryAfterSeconds;
 
-	TransactionsController(TransactionServiceBlockingStub transactions, HistoryReadProperties properties) {
+	HistoryController(TransactionServiceBlockingStub transactions, HistoryReadProperties properties) {
 		this.transactions = transactions;
 		this.timeout = properties.readTimeout();
 		this.retryAfterSeconds = Long.toString(Math.max(1, properties.retryAfter().toSeconds()));
@@ -50,8 +50,8 @@ class TransactionsController {
 	}
 
 	@GetMapping("/{id}")
-	TransactionView get(@PathVariable String id) {
-		return TransactionView.of(call().getRecord(GetRecordRequest.newBuilder().setRequestId(id).build()), true);
+	RecordView get(@PathVariable String id) {
+		return RecordView.of(call().getRecord(GetRecordRequest.newBuilder().setRequestId(id).build()), true);
 	}
 
 	@GetMapping
@@ -63,17 +63,17 @@ class TransactionsController {
 		}
 		ListRecordsResponse page = call()
 			.listRecords(ListRecordsRequest.newBuilder().setPageSize(limit).setPageToken(after).build());
-		return ResponseEntity.ok(new TransactionPage(
-				page.getRecordsList().stream().map((record) -> TransactionView.of(record, false)).toList(),
-				page.getNextPageToken().isEmpty() ? null : page.getNextPageToken()));
+		return ResponseEntity
+			.ok(new RecordPage(page.getRecordsList().stream().map((record) -> RecordView.of(record, false)).toList(),
+					page.getNextPageToken().isEmpty() ? null : page.getNextPageToken()));
 	}
 
 	@GetMapping("/stats")
-	TransactionStats stats() {
+	HistoryStats stats() {
 		Stats stats = call().getStats(GetStatsRequest.getDefaultInstance());
-		return new TransactionStats(stats.getCount(),
-				stats.hasFirstReceivedAt() ? TransactionView.instant(stats.getFirstReceivedAt()) : null,
-				stats.hasLastReceivedAt() ? TransactionView.instant(stats.getLastReceivedAt()) : null,
+		return new HistoryStats(stats.getCount(),
+				stats.hasFirstReceivedAt() ? RecordView.instant(stats.getFirstReceivedAt()) : null,
+				stats.hasLastReceivedAt() ? RecordView.instant(stats.getLastReceivedAt()) : null,
 				stats.getCountByPodMap());
 	}
 

@@ -1,4 +1,4 @@
-package dev.cumsum.api.transactions;
+package dev.cumsum.api.history;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,11 +11,11 @@ import dev.cumsum.transaction.v1.Values;
 
 /** One stored request as JSON; input and output are omitted in lists. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TransactionView(String requestId, Instant receivedAt, String mode, int length, List<? extends Number> input,
+record RecordView(String requestId, Instant receivedAt, String mode, int length, List<? extends Number> input,
 		List<? extends Number> output, long execNs, String pod, String traceId) {
 
-	static TransactionView of(Record record, boolean withValues) {
-		return new TransactionView(record.getRequestId(), instant(record.getReceivedAt()), record.getMode(),
+	static RecordView of(Record record, boolean withValues) {
+		return new RecordView(record.getRequestId(), instant(record.getReceivedAt()), record.getMode(),
 				record.getLength(), withValues ? numbers(record.getInput()) : null,
 				withValues ? numbers(record.getOutput()) : null, record.getComputeNs(), record.getPod(),
 				record.getTraceId());

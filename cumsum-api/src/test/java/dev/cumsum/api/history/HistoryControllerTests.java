@@ -1,4 +1,4 @@
-package dev.cumsum.api.transactions;
+package dev.cumsum.api.history;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The history read endpoints over real HTTP, through gRPC to the transaction-api test
  * double: records are written by real {@code POST /api} requests first.
  */
-class TransactionsControllerTests extends WithTransactionServiceDouble {
+class HistoryControllerTests extends WithTransactionServiceDouble {
 
 	@Test
 	void oneRecordWithExactValues() {

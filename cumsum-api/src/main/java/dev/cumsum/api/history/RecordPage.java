@@ -1,4 +1,4 @@
-package dev.cumsum.api.transactions;
+package dev.cumsum.api.history;
 
 import java.util.List;
 
@@ -6,5 +6,5 @@ import java.util.List;
  * A page of stored requests, newest first; pass {@code next} as {@code after} for the
  * next page.
  */
-record TransactionPage(List<TransactionView> items, String next) {
+record RecordPage(List<RecordView> items, String next) {
 }

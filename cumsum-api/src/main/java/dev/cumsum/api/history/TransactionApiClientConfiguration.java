@@ -1,4 +1,4 @@
-package dev.cumsum.api.transactions;
+package dev.cumsum.api.history;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -21,7 +21,7 @@ import org.springframework.grpc.client.GrpcChannelFactory;
  * stays here has no property: the connection made at startup and {@link FastReconnect}.
  */
 @Configuration(proxyBeanMethods = false)
-class TransactionClientConfiguration {
+class TransactionApiClientConfiguration {
 
 	@Bean
 	ManagedChannel transactionChannel(GrpcChannelFactory channels, ScheduledExecutorService reconnectTimer) {

@@ -1,0 +1,7 @@
+package dev.cumsum.api.history;
+
+import java.time.Instant;
+import java.util.Map;
+
+record HistoryStats(long count, Instant firstReceivedAt, Instant lastReceivedAt, Map<String, Long> countByPod) {
+}
