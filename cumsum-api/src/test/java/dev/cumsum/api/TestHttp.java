@@ -1,6 +1,7 @@
 package dev.cumsum.api;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real HTTP/1.1 to a running cumsum-api, and readers for its JSON and Prometheus text.
@@ -86,8 +89,43 @@ public final class TestHttp {
 		}
 	}
 
+	/**
+	 * One chunk of a {@code Transfer-Encoding: chunked} body, for requests written to a
+	 * socket.
+	 */
+	public static String chunk(String data) {
+		return Integer.toHexString(data.length()) + "\r\n" + data + "\r\n";
+	}
+
+	/**
+	 * One line of a raw HTTP/1.1 answer read from a socket (the status line, a header).
+	 */
+	public static String readLine(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		int b;
+		while ((b = in.read()) != -1 && b != '\n') {
+			line.append((char) b);
+		}
+		return line.toString().strip();
+	}
+
 	public static JsonNode json(HttpResponse<String> response) {
 		return json.readTree(response.body());
+	}
+
+	/**
+	 * Asserts an RFC 9457 problem with this status: the status line,
+	 * {@code application/problem+json}, the body's {@code status}, a title and a detail.
+	 * Returns the body.
+	 */
+	public static JsonNode assertProblem(HttpResponse<String> response, int status) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+		JsonNode problem = json(response);
+		assertThat(problem.get("status").asInt()).isEqualTo(status);
+		assertThat(problem.get("title").asString()).isNotBlank();
+		assertThat(problem.get("detail").asString()).isNotBlank();
+		return problem;
 	}
 
 	/** The {@code data} of a 200 body as exact decimals. */

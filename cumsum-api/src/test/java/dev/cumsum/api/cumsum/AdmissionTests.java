@@ -1,16 +1,14 @@
 package dev.cumsum.api.cumsum;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import dev.cumsum.api.TestHttp;
 import org.junit.jupiter.api.Test;
@@ -21,8 +19,12 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.cumsum.api.TestHttp.assertProblem;
+import static dev.cumsum.api.TestHttp.chunk;
 import static dev.cumsum.api.TestHttp.postJson;
+import static dev.cumsum.api.TestHttp.readLine;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Admission control on a real port with small budgets (1 MiB of cost, 3 requests): a
@@ -144,7 +146,8 @@ class AdmissionTests {
 	}
 
 	private void awaitInFlight(int requests) {
-		await(() -> TestHttp.sample(this.managementPort, "cumsum_admission_requests") == requests);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestHttp.sample(this.managementPort, "cumsum_admission_requests") == requests);
 	}
 
 	private double overloaded() {
@@ -154,41 +157,6 @@ class AdmissionTests {
 			.filter((sample) -> sample.getKey().contains("outcome=\"overloaded\""))
 			.mapToDouble(java.util.Map.Entry::getValue)
 			.sum();
-	}
-
-	private static JsonNode assertProblem(HttpResponse<String> response, int status) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-		return TestHttp.json(response);
-	}
-
-	private static String chunk(String data) {
-		return Integer.toHexString(data.length()) + "\r\n" + data + "\r\n";
-	}
-
-	private static String readLine(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int b;
-		while ((b = in.read()) != -1 && b != '\n') {
-			line.append((char) b);
-		}
-		return line.toString().strip();
-	}
-
-	private static void await(BooleanSupplier condition) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("condition not met within 10 s");
-			}
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
 	}
 
 }

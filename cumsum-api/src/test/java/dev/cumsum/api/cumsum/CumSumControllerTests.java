@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 import static dev.cumsum.api.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code POST /api} over real HTTP, in strict delivery mode, against a gRPC test double
@@ -206,35 +207,17 @@ class CumSumControllerTests extends WithTransactionServiceDouble {
 		}
 		// the channel reconnects with backoff: the service answers 503 until then, never
 		// fails otherwise
-		HttpResponse<String> response = null;
-		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-		while (System.nanoTime() < deadline) {
-			response = postJson(this.port, "/api", "{\"arr\":[3]}", "X-Request-Id", "back");
-			if (response.statusCode() != 503) {
-				break;
-			}
-			sleep(200);
-		}
+		HttpResponse<String> response = await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> postJson(this.port, "/api", "{\"arr\":[3]}", "X-Request-Id", "back"),
+					(answer) -> answer.statusCode() != 503);
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(transactions.records()).containsKey("back");
 	}
 
 	static void assertUnavailable(HttpResponse<String> response) {
-		assertThat(response.statusCode()).isEqualTo(503);
-		assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+		TestHttp.assertProblem(response, 503);
 		assertThat(response.headers().firstValue("Retry-After")).contains("3");
-		JsonNode problem = TestHttp.json(response);
-		assertThat(problem.get("status").asInt()).isEqualTo(503);
-		assertThat(problem.get("detail").asString()).isNotBlank();
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

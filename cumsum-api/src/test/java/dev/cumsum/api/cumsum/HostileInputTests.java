@@ -2,7 +2,6 @@ package dev.cumsum.api.cumsum;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.net.InetAddress;
@@ -24,14 +23,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.cumsum.api.TestHttp.chunk;
 import static dev.cumsum.api.TestHttp.postJson;
+import static dev.cumsum.api.TestHttp.readLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -275,29 +275,11 @@ class HostileInputTests {
 	}
 
 	static void assertProblem(HttpResponse<String> response, int status, String detail) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-		JsonNode problem = TestHttp.json(response);
-		assertThat(problem.get("status").asInt()).isEqualTo(status);
-		assertThat(problem.get("title").asString()).isNotBlank();
-		assertThat(problem.get("detail").asString()).contains(detail);
+		assertThat(TestHttp.assertProblem(response, status).get("detail").asString()).contains(detail);
 	}
 
 	private static String arrayOf(int n, String value) {
 		return "{\"arr\":[" + String.join(",", java.util.Collections.nCopies(n, value)) + "]}";
-	}
-
-	private static String chunk(String data) {
-		return Integer.toHexString(data.length()) + "\r\n" + data + "\r\n";
-	}
-
-	private static String readLine(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int b;
-		while ((b = in.read()) != -1 && b != '\n') {
-			line.append((char) b);
-		}
-		return line.toString().strip();
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.cumsum.api.history;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
+import static dev.cumsum.api.TestHttp.assertProblem;
 import static dev.cumsum.api.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The history read endpoints over real HTTP, through gRPC to the transaction-api test
@@ -155,15 +158,9 @@ class HistoryControllerTests extends WithTransactionServiceDouble {
 			assertUnavailable(get(this.port, path));
 		}
 		transactions.restart();
-		HttpResponse<String> response = null;
-		long deadline = System.nanoTime() + 15_000_000_000L;
-		while (System.nanoTime() < deadline) {
-			response = get(this.port, "/api/transactions/survivor");
-			if (response.statusCode() != 503) {
-				break;
-			}
-			sleep(200);
-		}
+		HttpResponse<String> response = await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> get(this.port, "/api/transactions/survivor"), (answer) -> answer.statusCode() != 503);
 		assertThat(response.statusCode()).isEqualTo(200);
 	}
 
@@ -185,27 +182,10 @@ class HistoryControllerTests extends WithTransactionServiceDouble {
 	}
 
 	private static void assertUnavailable(HttpResponse<String> response) {
-		assertProblem(response, 503);
+		JsonNode problem = assertProblem(response, 503);
 		assertThat(response.headers().firstValue("Retry-After"))
 			.hasValueSatisfying((seconds) -> assertThat(Integer.parseInt(seconds)).isPositive());
-		assertThat(TestHttp.json(response).get("detail").asString()).startsWith("transaction-api unavailable");
-	}
-
-	private static void assertProblem(HttpResponse<String> response, int status) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-		JsonNode problem = TestHttp.json(response);
-		assertThat(problem.get("status").asInt()).isEqualTo(status);
-		assertThat(problem.get("detail").asString()).isNotBlank();
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		assertThat(problem.get("detail").asString()).startsWith("transaction-api unavailable");
 	}
 
 }
