@@ -51,22 +51,17 @@ class DeliveryFaultTests {
 
 	@Test
 	void strictModeNeverClaimsARecordItLostWhenTransactionApiIsKilled() throws Exception {
-		int grpc = ServiceProcess.freePort();
-		int port = ServiceProcess.freePort();
-		try (ServiceProcess transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), mongoUri,
-				null);
-				ServiceProcess api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpc, "strict",
-						"--cumsum.delivery.timeout=1s")) {
-			transactions.start().awaitReady(Duration.ofSeconds(90));
-			api.start().awaitReady(Duration.ofSeconds(90));
-			LoadRun load = new LoadRun(new ApiClient(port), "strict", 8, 50_000, Duration.ofSeconds(120)).start();
+		try (LocalStack stack = LocalStack.start(mongoUri, null, List.of(), "strict",
+				List.of("--cumsum.delivery.timeout=1s"))) {
+			ServiceProcess transactions = stack.transactions;
+			LoadRun load = new LoadRun(stack.client, "strict", 8, 50_000, Duration.ofSeconds(120)).start();
 
 			Thread.sleep(3000);
 			int beforeKill = load.acknowledged.size();
 			transactions.kill();
 			Thread.sleep(3000);
 			int duringOutage503 = load.count(503);
-			transactions.start().awaitReady(Duration.ofSeconds(90));
+			transactions.start().awaitReady(LocalStack.READY);
 			int afterRestart = load.acknowledged.size();
 			awaitMoreAcknowledged(load, afterRestart + 50, Duration.ofSeconds(60));
 			load.stopAndJoin();
@@ -75,27 +70,23 @@ class DeliveryFaultTests {
 			assertThat(duringOutage503).as("503 answers while transaction-api was down").isPositive();
 			assertThat(load.statuses.keySet()).as("only 200 and 503, never another status").containsOnly(200, 503);
 			assertThat(load.errors.get()).as("connection failures to the API").isZero();
-			assertThat(api.isAlive()).isTrue();
+			assertThat(stack.api.isAlive()).isTrue();
 			assertEveryAcknowledgedIdStoredOnce(load.acknowledged, "strict-");
 		}
 	}
 
 	@Test
 	void asyncModeLosesNothingAcrossGracefulRestarts() throws Exception {
-		int grpc = ServiceProcess.freePort();
-		int port = ServiceProcess.freePort();
-		try (ServiceProcess transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), mongoUri,
-				null);
-				ServiceProcess api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpc, "async",
-						"--cumsum.delivery.drain-timeout=60s")) {
-			transactions.start().awaitReady(Duration.ofSeconds(90));
-			api.start().awaitReady(Duration.ofSeconds(90));
-			LoadRun load = new LoadRun(new ApiClient(port), "async", 8, 50_000, Duration.ofSeconds(120)).start();
+		try (LocalStack stack = LocalStack.start(mongoUri, null, List.of(), "async",
+				List.of("--cumsum.delivery.drain-timeout=60s"))) {
+			ServiceProcess transactions = stack.transactions;
+			ServiceProcess api = stack.api;
+			LoadRun load = new LoadRun(stack.client, "async", 8, 50_000, Duration.ofSeconds(120)).start();
 
 			Thread.sleep(3000);
 			assertThat(transactions.terminate(Duration.ofSeconds(30))).isIn(0, 143);
 			Thread.sleep(2000);
-			transactions.start().awaitReady(Duration.ofSeconds(90));
+			transactions.start().awaitReady(LocalStack.READY);
 			Thread.sleep(2000);
 			load.stopAndJoin();
 

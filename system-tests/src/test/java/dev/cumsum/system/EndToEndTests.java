@@ -21,33 +21,20 @@ class EndToEndTests {
 	@TempDir
 	static Path data;
 
-	static ServiceProcess transactions;
-
-	static ServiceProcess api;
+	static LocalStack stack;
 
 	static ApiClient client;
 
-	static int apiPort;
-
 	@BeforeAll
 	static void start() throws Exception {
-		int grpc = ServiceProcess.freePort();
-		int port = ServiceProcess.freePort();
-		transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), null, data).start();
-		api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpc, "strict").start();
-		transactions.awaitReady(Duration.ofSeconds(90));
-		api.awaitReady(Duration.ofSeconds(90));
-		client = new ApiClient(port);
-		apiPort = port;
+		stack = LocalStack.embedded(data, "strict");
+		client = stack.client;
 	}
 
 	@AfterAll
 	static void stop() {
-		if (api != null) {
-			api.close();
-		}
-		if (transactions != null) {
-			transactions.close();
+		if (stack != null) {
+			stack.close();
 		}
 	}
 
@@ -120,7 +107,8 @@ class EndToEndTests {
 
 	private static String postWithHeader(String name, String value) throws Exception {
 		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
-			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + apiPort + "/api"))
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + stack.apiPort + "/api"))
 				.header("Content-Type", "application/json")
 				.header(name, value)
 				.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"arr\":[1]}"))
@@ -142,8 +130,8 @@ class EndToEndTests {
 	void historySurvivesARestartOfTransactionApi() throws Exception {
 		HttpResponse<String> posted = client.post("{\"arr\":[7,8]}", "e2e-survives-restart");
 		assertThat(posted.statusCode()).isEqualTo(200);
-		assertThat(transactions.terminate(Duration.ofSeconds(30))).isIn(0, 143);
-		transactions.start().awaitReady(Duration.ofSeconds(90));
+		assertThat(stack.transactions.terminate(Duration.ofSeconds(30))).isIn(0, 143);
+		stack.transactions.start().awaitReady(LocalStack.READY);
 		HttpResponse<String> stored = client.get("/api/transactions/e2e-survives-restart");
 		assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
 		assertThat(ApiClient.json(stored).get("output").toString()).isEqualTo("[7,15]");

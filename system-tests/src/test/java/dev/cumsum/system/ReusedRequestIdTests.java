@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -37,32 +36,20 @@ class ReusedRequestIdTests {
 	@TempDir
 	static Path data;
 
-	static ServiceProcess transactions;
-
-	static ServiceProcess api;
+	static LocalStack stack;
 
 	static ApiClient client;
 
-	static int grpcPort;
-
 	@BeforeAll
 	static void start() throws Exception {
-		grpcPort = ServiceProcess.freePort();
-		int port = ServiceProcess.freePort();
-		transactions = ServiceProcess.transactionApi(grpcPort, ServiceProcess.freePort(), null, data).start();
-		api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpcPort, "strict").start();
-		transactions.awaitReady(Duration.ofSeconds(90));
-		api.awaitReady(Duration.ofSeconds(90));
-		client = new ApiClient(port);
+		stack = LocalStack.embedded(data, "strict");
+		client = stack.client;
 	}
 
 	@AfterAll
 	static void stop() {
-		if (api != null) {
-			api.close();
-		}
-		if (transactions != null) {
-			transactions.close();
+		if (stack != null) {
+			stack.close();
 		}
 	}
 
@@ -98,7 +85,7 @@ class ReusedRequestIdTests {
 		HttpResponse<String> posted = client.post("{\"arr\":[1,2,3],\"mode\":\"man\"}", "reuse-grpc-1");
 		assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
 
-		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", stack.grpcPort).usePlaintext().build();
 		try {
 			var history = TransactionServiceGrpc.newBlockingStub(channel);
 			// the digest README documents for [1,2,3] in mode man: what cumsum-api

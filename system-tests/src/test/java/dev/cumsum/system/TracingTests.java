@@ -27,17 +27,12 @@ class TracingTests {
 
 	@Test
 	void oneRequestIsOneTraceAcrossBothServices() throws Exception {
-		int grpc = ServiceProcess.freePort();
-		int port = ServiceProcess.freePort();
 		try (OtlpReceiver otlp = new OtlpReceiver();
-				ServiceProcess transactions = ServiceProcess.transactionApi(grpc, ServiceProcess.freePort(), null,
-						this.data, "--management.opentelemetry.tracing.export.otlp.endpoint=" + otlp.endpoint());
-				ServiceProcess api = ServiceProcess.cumsumApi(port, ServiceProcess.freePort(), grpc, "strict",
-						"--management.opentelemetry.tracing.export.otlp.endpoint=" + otlp.endpoint())) {
-			transactions.start().awaitReady(Duration.ofSeconds(90));
-			api.start().awaitReady(Duration.ofSeconds(90));
+				LocalStack stack = LocalStack.start(null, this.data,
+						List.of("--management.opentelemetry.tracing.export.otlp.endpoint=" + otlp.endpoint()), "strict",
+						List.of("--management.opentelemetry.tracing.export.otlp.endpoint=" + otlp.endpoint()))) {
 
-			assertThat(new ApiClient(port).post("{\"arr\":[1,2,3]}", "traced-request-1").statusCode()).isEqualTo(200);
+			assertThat(stack.client.post("{\"arr\":[1,2,3]}", "traced-request-1").statusCode()).isEqualTo(200);
 
 			ReceivedSpan http = await(otlp, (s) -> "traced-request-1".equals(s.attribute("cumsum.request_id")));
 			assertThat(http.service()).isEqualTo("cumsum-api");
