@@ -1,6 +1,9 @@
 package dev.cumsum.transaction.history;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.WriteConcern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -33,4 +36,15 @@ record HistoryProperties(@DefaultValue("transactions") String collection, @Defau
 		@DefaultValue("2500ms") Duration writeTimeout, @DefaultValue("1500ms") Duration queryTimeout,
 		@DefaultValue("8s") Duration statsTimeout, @DefaultValue("10s") Duration statsMaxAge,
 		@DefaultValue("60s") Duration startupTimeout) {
+
+	/**
+	 * The driver's write concern: {@code writeConcern}, {@code journal} and
+	 * {@code writeTimeout}.
+	 */
+	WriteConcern mongoWriteConcern() {
+		WriteConcern concern = this.writeConcern.chars().allMatch(Character::isDigit)
+				? new WriteConcern(Integer.parseInt(this.writeConcern)) : new WriteConcern(this.writeConcern);
+		return concern.withJournal(this.journal).withWTimeout(this.writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 }
