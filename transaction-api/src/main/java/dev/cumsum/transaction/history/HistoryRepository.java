@@ -41,14 +41,12 @@ import static dev.cumsum.transaction.history.HistoryRecord.POD;
 import static dev.cumsum.transaction.history.HistoryRecord.RECEIVED_AT;
 
 /**
- * The request history collection: idempotent batch inserts, lookups, pages and totals.
- * Records come in and go out as {@link HistoryRecord}s, which map themselves to
- * documents; BSON stays in here and there. Every operation is bounded on the server:
- * reads by {@code maxTimeMS} ({@code query-timeout}, the totals by
- * {@code stats-timeout}), index builds by {@code maxTimeMS}, and the insert by the write
- * concern's {@code wtimeout} ({@code write-timeout}; the sync driver's insertMany takes
- * no {@code maxTimeMS}); the client's socket timeout (transaction.mongo) bounds them all
- * on a server that stops answering.
+ * The request history collection: idempotent batch inserts, lookups, pages and totals, of
+ * {@link HistoryRecord}s (documents and BSON stay in here and there). Every operation is
+ * bounded on the server: reads and index builds by {@code maxTimeMS}
+ * ({@code query-timeout}; totals and indexes {@code stats-timeout}), the insert by the
+ * write concern's {@code wtimeout} ({@code write-timeout}: the sync driver's insertMany
+ * takes no {@code maxTimeMS}); the client's socket timeout bounds them all.
  */
 @Repository
 class HistoryRepository implements HistoryStore {
@@ -137,8 +135,7 @@ class HistoryRepository implements HistoryStore {
 		for (HistoryRecord record : rejected) {
 			ByteString mine = record.inputDigest();
 			ByteString theirs = stored.getOrDefault(record.requestId(), ByteString.EMPTY);
-			// no digest on either side (a record stored before digests, an older client):
-			// a retry
+			// no digest on either side (stored before digests, an older client): a retry
 			if (!mine.isEmpty() && !theirs.isEmpty() && !mine.equals(theirs)) {
 				conflicts.add(record.requestId());
 			}
