@@ -30,7 +30,7 @@ public abstract class StoreBacked {
 
 	@DynamicPropertySource
 	static void store(DynamicPropertyRegistry registry) {
-		registry.add("transaction.embedded.data-dir", () -> dataDir.toString());
+		registry.add("history.embedded.data-dir", () -> dataDir.toString());
 		String uri = TestMongo.externalUri();
 		if (uri != null) {
 			registry.add("spring.mongodb.uri", () -> uri);

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the request history is stored. The time limits fit the deadlines cumsum-api gives
  * its calls (cumsum.delivery.timeout 3s for RecordBatch, cumsum.transactions.read-timeout
  * 2s for reads) and stay below the driver's socket timeout
- * (transaction.mongo.socket-timeout), so a slow server answers with a clean error first.
+ * (history.mongo.socket-timeout), so a slow server answers with a clean error first.
  *
  * @param collection MongoDB collection holding one document per request
  * @param retention how long a record is kept (TTL index on {@code received_at})
@@ -30,7 +30,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * previous totals
  * @param startupTimeout how long startup keeps trying to reach MongoDB before failing
  */
-@ConfigurationProperties("transaction.store")
+@ConfigurationProperties("history.store")
 record HistoryProperties(@DefaultValue("transactions") String collection, @DefaultValue("7d") Duration retention,
 		@DefaultValue("majority") String writeConcern, @DefaultValue("true") boolean journal,
 		@DefaultValue("2500ms") Duration writeTimeout, @DefaultValue("1500ms") Duration queryTimeout,
