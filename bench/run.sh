@@ -362,7 +362,7 @@ api_row() { # row variant jar
     if [ "$row" = strict-api ]; then tx_cpu=$LOAD_CPU; mode=strict; else SHARE_TX=1; fi
     # shellcheck disable=SC2086
     taskset -c "$tx_cpu" "$JAVA" $JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port="$TX_GRPC" \
-      --server.port="$txm" --transaction.embedded.data-dir="$WORK/txdata-$row-$variant" > "$WORK/transaction-api.log" 2>&1 &
+      --server.port="$txm" --history.embedded.data-dir="$WORK/txdata-$row-$variant" > "$WORK/transaction-api.log" 2>&1 &
     TX_PID=$!; PIDS+=("$TX_PID")
     wait_ready "http://127.0.0.1:$txm/actuator/health/readiness" "$TX_PID" transaction-api
     log "transaction-api ready (core $tx_cpu)"

@@ -54,7 +54,7 @@ port() { echo $((10000 + RANDOM % 20000)); }
 args_of() { # service run-dir -> application arguments on fresh ports
   case "$1" in
     cumsum-api) echo "--server.port=$(port) --management.server.port=$MPORT --cumsum.delivery.mode=strict --spring.grpc.client.channel.transactions.target=static://127.0.0.1:$(port)" ;;
-    transaction-api) echo "--spring.grpc.server.port=$(port) --server.port=$MPORT --transaction.embedded.data-dir=$2/data" ;;
+    transaction-api) echo "--spring.grpc.server.port=$(port) --server.port=$MPORT --history.embedded.data-dir=$2/data" ;;
   esac
 }
 

@@ -19,7 +19,7 @@ FROM ${IMAGE} AS training
 # transaction-api stores into its embedded store in /tmp, which the final image does not keep.
 ENV TRAINING_REQUESTS=20000
 ENV CUMSUM_DELIVERY_MODE=off
-ENV TRANSACTION_EMBEDDED_DATADIR=/tmp/training-data
+ENV HISTORY_EMBEDDED_DATADIR=/tmp/training-data
 RUN ["java", "-XX:AOTCacheOutput=/tmp/app.aot", "-Djava.io.tmpdir=/tmp", "-cp", "@/app/jib-classpath-file", "@/app/jib-main-class-file"]
 
 FROM ${IMAGE}

@@ -164,8 +164,8 @@ step "running both entrypoints (chroot, uid 65532, read-only root, private netwo
 common=(POD_NAMESPACE=check-images LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs MANAGEMENT_TRACING_SAMPLING_PROBABILITY=0
   "JAVA_TOOL_OPTIONS=$CHART_JVM_OPTS -XX:AOTMode=on")
 # no SPRING_MONGODB_URI: the embedded store, with its files on the writable /tmp
-start transaction-api POD_NAME=transaction-api-0 TRANSACTION_RETENTION=7d "${common[@]}" \
-  -- --transaction.embedded.data-dir=/tmp/data
+start transaction-api POD_NAME=transaction-api-0 HISTORY_STORE_RETENTION=7d "${common[@]}" \
+  -- --history.embedded.data-dir=/tmp/data
 start cumsum-api POD_NAME=cumsum-api-0 CUMSUM_DELIVERY_MODE=strict TRANSACTION_API_TARGET=static://localhost:9090 \
   CUMSUM_HISTORY_TOKEN=check-images-token "${common[@]}" --
 

@@ -81,7 +81,7 @@ wait_ready() { # name url pid
 
 echo "Starting transaction-api (logs in .local/logs/transaction-api.log) ..."
 "$JAVA_HOME/bin/java" -jar transaction-api/target/transaction-api-0.1.0-SNAPSHOT-exec.jar \
-  --transaction.embedded.data-dir="$root/.local/data" > .local/logs/transaction-api.log 2>&1 &
+  --history.embedded.data-dir="$root/.local/data" > .local/logs/transaction-api.log 2>&1 &
 tx_pid=$!
 pids+=("$tx_pid")
 wait_ready transaction-api http://127.0.0.1:9091/actuator/health/readiness "$tx_pid"

@@ -82,7 +82,7 @@ cp "$cumsum_jar" "$work/cumsum-api.jar"
 cp "$tx_jar" "$work/transaction-api.jar"
 mkdir -p "$work/tx"
 (cd "$work/tx" && exec "$java" -jar "$work/transaction-api.jar" --spring.grpc.server.port="$tx_grpc" --server.port="$tx_mgmt" \
-  --server.address=127.0.0.1 --transaction.embedded.data-dir="$work/tx/data" --management.tracing.exemplars.include=none) \
+  --server.address=127.0.0.1 --history.embedded.data-dir="$work/tx/data" --management.tracing.exemplars.include=none) \
   >"$work/transaction-api.log" 2>&1 &
 tx_pid=$!
 pids+=("$tx_pid")

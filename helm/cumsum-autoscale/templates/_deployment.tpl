@@ -173,8 +173,8 @@ cumsum.components. */}}
 - name: SPRING_MONGODB_URI
   valueFrom: {secretKeyRef: {name: {{ .Values.mongodb.external.existingSecret }}, key: {{ .Values.mongodb.external.uriKey }}}}
 {{- end }}
-- name: TRANSACTION_RETENTION
+- name: HISTORY_STORE_RETENTION
   value: {{ .Values.transactionApi.retention | quote }}
-- name: TRANSACTION_STORE_STARTUPTIMEOUT
+- name: HISTORY_STORE_STARTUPTIMEOUT
   value: {{ .Values.transactionApi.storeStartupTimeout | quote }}
 {{- end -}}

@@ -87,14 +87,14 @@ class ServiceEnvironmentTest {
 	/**
 	 * transaction-api waits for MongoDB longer than its own 60 s default: a fresh bundled
 	 * replica set needs that long, and a shorter wait would mean CrashLoopBackOff
-	 * restarts. Spring binds the variable as transaction.store.startup-timeout (relaxed
+	 * restarts. Spring binds the variable as history.store.startup-timeout (relaxed
 	 * binding drops the dash).
 	 */
 	@Test
 	void transactionApiWaitsForMongoDbAsLongAsTheValuesSay() {
 		Rendered rendered = Chart.renderDefaults();
 		assertThat(ChartConsistencyTest.env(rendered, "demo-transaction-api"))
-			.containsEntry("TRANSACTION_STORE_STARTUPTIMEOUT", "5m");
+			.containsEntry("HISTORY_STORE_STARTUPTIMEOUT", "5m");
 	}
 
 }

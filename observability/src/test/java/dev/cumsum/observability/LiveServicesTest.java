@@ -88,7 +88,7 @@ class LiveServicesTest {
 				List.of("--server.port=" + transactionManagement, "--management.server.port=" + transactionManagement,
 						"--spring.grpc.server.port=" + grpc, "--spring.grpc.server.address=127.0.0.1",
 						"--management.tracing.exemplars.include=none",
-						"--transaction.embedded.data-dir=" + work.resolve("transaction-data")))
+						"--history.embedded.data-dir=" + work.resolve("transaction-data")))
 			.start();
 		running.add(transactionApi);
 		ServiceProcess cumsumApi = ServiceProcess.of("cumsum-api", cumsumManagement,

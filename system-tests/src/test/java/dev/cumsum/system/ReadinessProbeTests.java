@@ -48,8 +48,7 @@ class ReadinessProbeTests {
 		int management = ServiceProcess.freePort();
 		MongoServer mongo = new MongoServer(new MemoryBackend());
 		try (ServiceProcess transactions = ServiceProcess.transactionApi(ServiceProcess.freePort(), management,
-				"mongodb://127.0.0.1:" + mongoPort + "/readiness", dataDir,
-				"--transaction.store.startup-timeout=300s")) {
+				"mongodb://127.0.0.1:" + mongoPort + "/readiness", dataDir, "--history.store.startup-timeout=300s")) {
 			transactions.start();
 
 			// the process is up (liveness never depends on MongoDB) while nothing listens

@@ -24,7 +24,7 @@ final class ServiceProcess extends dev.cumsum.testsupport.ServiceProcess {
 			args.add("--spring.mongodb.uri=" + mongoUri);
 		}
 		else {
-			args.add("--transaction.embedded.data-dir=" + dataDir);
+			args.add("--history.embedded.data-dir=" + dataDir);
 		}
 		args.addAll(List.of(extra));
 		return new ServiceProcess("transaction-api", managementPort, DEFAULT_JVM, args);

@@ -2,13 +2,10 @@ package dev.cumsum.transaction;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import com.mongodb.client.MongoClients;
 
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.util.StringUtils;
 
 /**
@@ -35,19 +32,6 @@ public final class TestMongo {
 	 */
 	public static String uniqueDatabase(String prefix) {
 		return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-	}
-
-	/**
-	 * The store of a whole-service test: local mode with its files in {@code dataDir},
-	 * or, with {@code -Dmongodb.uri}, the real MongoDB in {@code database}.
-	 */
-	public static void store(DynamicPropertyRegistry registry, Supplier<Path> dataDir, String database) {
-		registry.add("transaction.embedded.data-dir", () -> dataDir.get().toString());
-		String uri = externalUri();
-		if (uri != null) {
-			registry.add("spring.mongodb.uri", () -> uri);
-			registry.add("spring.mongodb.database", () -> database);
-		}
 	}
 
 	/** Drops {@code database} from the real MongoDB, if the tests ran against one. */

@@ -11,6 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir directory of the file-backed store, so the history survives a restart
  * @param database database name announced in the connection string
  */
-@ConfigurationProperties("transaction.embedded")
+@ConfigurationProperties("history.embedded")
 record EmbeddedMongoProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("cumsum") String database) {
 }

@@ -10,6 +10,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * once; the others wait (their message held back by HTTP/2 flow control) within their
  * deadline
  */
-@ConfigurationProperties("transaction.batch")
+@ConfigurationProperties("history.batch")
 record BatchProperties(@DefaultValue("2") int maxConcurrent) {
 }

@@ -1,15 +1,18 @@
 package dev.cumsum.transaction.history;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import com.mongodb.WriteConcern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How the request history is stored. The time limits fit the deadlines cumsum-api gives
- * its calls (cumsum.delivery.timeout 3s for RecordBatch, cumsum.transactions.read-timeout
+ * its calls (cumsum.delivery.timeout 3s for RecordBatch, cumsum.history.read-timeout
  * 2s for reads) and stay below the driver's socket timeout
- * (transaction.mongo.socket-timeout), so a slow server answers with a clean error first.
+ * (history.mongo.socket-timeout), so a slow server answers with a clean error first.
  *
  * @param collection MongoDB collection holding one document per request
  * @param retention how long a record is kept (TTL index on {@code received_at})
@@ -27,10 +30,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * previous totals
  * @param startupTimeout how long startup keeps trying to reach MongoDB before failing
  */
-@ConfigurationProperties("transaction.store")
+@ConfigurationProperties("history.store")
 record HistoryProperties(@DefaultValue("transactions") String collection, @DefaultValue("7d") Duration retention,
 		@DefaultValue("majority") String writeConcern, @DefaultValue("true") boolean journal,
 		@DefaultValue("2500ms") Duration writeTimeout, @DefaultValue("1500ms") Duration queryTimeout,
 		@DefaultValue("8s") Duration statsTimeout, @DefaultValue("10s") Duration statsMaxAge,
 		@DefaultValue("60s") Duration startupTimeout) {
+
+	/**
+	 * The driver's write concern: {@code writeConcern}, {@code journal} and
+	 * {@code writeTimeout}.
+	 */
+	WriteConcern mongoWriteConcern() {
+		WriteConcern concern = this.writeConcern.chars().allMatch(Character::isDigit)
+				? new WriteConcern(Integer.parseInt(this.writeConcern)) : new WriteConcern(this.writeConcern);
+		return concern.withJournal(this.journal).withWTimeout(this.writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 }

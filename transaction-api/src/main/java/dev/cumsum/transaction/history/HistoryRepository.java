@@ -9,10 +9,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import com.google.protobuf.ByteString;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
-import com.mongodb.WriteConcern;
-import com.google.protobuf.ByteString;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoCollection;
@@ -27,7 +26,6 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
-import dev.cumsum.transaction.v1.Record;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.DocumentCodec;
@@ -38,19 +36,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Repository;
 
-import static dev.cumsum.transaction.history.RecordDocuments.ID;
-import static dev.cumsum.transaction.history.RecordDocuments.POD;
-import static dev.cumsum.transaction.history.RecordDocuments.RECEIVED_AT;
+import static dev.cumsum.transaction.history.HistoryRecord.ID;
+import static dev.cumsum.transaction.history.HistoryRecord.POD;
+import static dev.cumsum.transaction.history.HistoryRecord.RECEIVED_AT;
 
 /**
- * The request history collection: idempotent batch inserts, lookups, pages and totals.
- * Records come in and go out as messages; the documents and BSON stay in here
- * (RecordDocuments). Every operation is bounded on the server: reads by {@code maxTimeMS}
- * ({@code query-timeout}, the totals by {@code stats-timeout}), index builds by
- * {@code maxTimeMS}, and the insert by the write concern's {@code wtimeout}
- * ({@code write-timeout}; the sync driver's insertMany takes no {@code maxTimeMS}); the
- * client's socket timeout (transaction.mongo) bounds them all on a server that stops
- * answering.
+ * The request history collection: idempotent batch inserts, lookups, pages and totals, of
+ * {@link HistoryRecord}s (documents and BSON stay in here and there). Every operation is
+ * bounded on the server: reads and index builds by {@code maxTimeMS}
+ * ({@code query-timeout}; totals and indexes {@code stats-timeout}), the insert by the
+ * write concern's {@code wtimeout} ({@code write-timeout}: the sync driver's insertMany
+ * takes no {@code maxTimeMS}); the client's socket timeout bounds them all.
  */
 @Repository
 class HistoryRepository implements HistoryStore {
@@ -76,19 +72,11 @@ class HistoryRepository implements HistoryStore {
 	HistoryRepository(MongoTemplate mongo, HistoryProperties properties) {
 		this.mongo = mongo;
 		this.properties = properties;
-		this.writes = collection().withWriteConcern(writeConcern(properties));
+		this.writes = collection().withWriteConcern(properties.mongoWriteConcern());
 	}
 
 	private MongoCollection<Document> collection() {
 		return this.mongo.getCollection(this.properties.collection());
-	}
-
-	static WriteConcern writeConcern(HistoryProperties properties) {
-		String w = properties.writeConcern();
-		WriteConcern concern = w.chars().allMatch(Character::isDigit) ? new WriteConcern(Integer.parseInt(w))
-				: new WriteConcern(w);
-		return concern.withJournal(properties.journal())
-			.withWTimeout(properties.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -99,14 +87,20 @@ class HistoryRepository implements HistoryStore {
 	 * propagates, and the whole batch may be retried because of the ids.
 	 */
 	@Override
-	public BatchResult insert(List<Record> records) {
+	public BatchResult insert(List<HistoryRecord> records) {
 		if (records.isEmpty()) {
 			return new BatchResult(0, 0, List.of());
 		}
 		List<Document> documents = new ArrayList<>(records.size());
-		for (Record record : records) {
-			Document document = RecordDocuments.toDocument(record);
-			checkSize(record, document);
+		for (HistoryRecord record : records) {
+			Document document = record.toDocument();
+			// rejected before anything is written: otherwise the unordered insert would
+			// store part of the batch and every retry would fail the same way
+			if (record.bsonBytesBound() > MAX_DOCUMENT_BYTES
+					&& new RawBsonDocument(document, DOCUMENT_CODEC).getByteBuffer().remaining() > MAX_DOCUMENT_BYTES) {
+				throw new HistoryErrors.InvalidRecordException(
+						"record " + record.requestId() + " exceeds MongoDB's 16 MiB document limit");
+			}
 			documents.add(document);
 		}
 		try {
@@ -120,24 +114,9 @@ class HistoryRepository implements HistoryStore {
 			if (!onlyDuplicates) {
 				throw ex;
 			}
-			List<Document> rejected = errors.stream().map((error) -> documents.get(error.getIndex())).toList();
+			List<HistoryRecord> rejected = errors.stream().map((error) -> records.get(error.getIndex())).toList();
 			List<String> conflicts = conflicts(rejected);
 			return new BatchResult(documents.size() - errors.size(), errors.size() - conflicts.size(), conflicts);
-		}
-	}
-
-	/**
-	 * Rejects, before anything is written, a record MongoDB could not store: otherwise
-	 * the unordered insert would store part of the batch and every retry would fail the
-	 * same way.
-	 */
-	private static void checkSize(Record record, Document document) {
-		// BSON adds at most ~20 bytes per array element over the protobuf encoding
-		long bound = record.getSerializedSize() + 40L * record.getLength() + 1024;
-		if (bound > MAX_DOCUMENT_BYTES
-				&& new RawBsonDocument(document, DOCUMENT_CODEC).getByteBuffer().remaining() > MAX_DOCUMENT_BYTES) {
-			throw new HistoryErrors.InvalidRecordException(
-					"record " + record.getRequestId() + " exceeds MongoDB's 16 MiB document limit");
 		}
 	}
 
@@ -145,30 +124,28 @@ class HistoryRepository implements HistoryStore {
 	 * The ids among {@code rejected} (duplicate keys) whose stored record has another
 	 * input digest.
 	 */
-	private List<String> conflicts(List<Document> rejected) {
-		List<Object> ids = rejected.stream().map((document) -> document.get(ID)).distinct().toList();
+	private List<String> conflicts(List<HistoryRecord> rejected) {
+		List<String> ids = rejected.stream().map(HistoryRecord::requestId).distinct().toList();
 		Map<Object, ByteString> stored = new HashMap<>();
 		for (Document document : read(
-				collection().find(Filters.in(ID, ids)).projection(Projections.include(RecordDocuments.INPUT_DIGEST)))) {
-			stored.put(document.get(ID), RecordDocuments.inputDigest(document));
+				collection().find(Filters.in(ID, ids)).projection(Projections.include(HistoryRecord.INPUT_DIGEST)))) {
+			stored.put(document.get(ID), HistoryRecord.inputDigest(document));
 		}
 		List<String> conflicts = new ArrayList<>();
-		for (Document document : rejected) {
-			ByteString mine = RecordDocuments.inputDigest(document);
-			ByteString theirs = stored.getOrDefault(document.get(ID), ByteString.EMPTY);
-			// no digest on either side (a record stored before digests, an older client):
-			// a retry
+		for (HistoryRecord record : rejected) {
+			ByteString mine = record.inputDigest();
+			ByteString theirs = stored.getOrDefault(record.requestId(), ByteString.EMPTY);
+			// no digest on either side (stored before digests, an older client): a retry
 			if (!mine.isEmpty() && !theirs.isEmpty() && !mine.equals(theirs)) {
-				conflicts.add(document.getString(ID));
+				conflicts.add(record.requestId());
 			}
 		}
 		return conflicts;
 	}
 
 	@Override
-	public Optional<Record> find(String requestId) {
-		return Optional.ofNullable(read(collection().find(Filters.eq(ID, requestId))).first())
-			.map(RecordDocuments::toRecord);
+	public Optional<HistoryRecord> find(String requestId) {
+		return Optional.ofNullable(read(collection().find(Filters.eq(ID, requestId))).first()).map(HistoryRecord::of);
 	}
 
 	private <T> FindIterable<T> read(FindIterable<T> find) {
@@ -186,7 +163,7 @@ class HistoryRepository implements HistoryStore {
 						Filters.eq(RECEIVED_AT, new Date(after.receivedAtMillis())), Filters.lt(ID, after.requestId())))
 				: Filters.empty();
 		List<Document> found = read(collection().find(filter))
-			.projection(Projections.exclude(RecordDocuments.INPUT, RecordDocuments.OUTPUT))
+			.projection(Projections.exclude(HistoryRecord.INPUT, HistoryRecord.OUTPUT))
 			.sort(NEWEST_FIRST)
 			.limit(size + 1)
 			.into(new ArrayList<>());
@@ -195,7 +172,7 @@ class HistoryRepository implements HistoryStore {
 			found = found.subList(0, size);
 			next = PageToken.after(found.getLast().getDate(RECEIVED_AT), found.getLast().getString(ID));
 		}
-		return new Page(found.stream().map(RecordDocuments::toRecord).toList(), next);
+		return new Page(found.stream().map(HistoryRecord::of).toList(), next);
 	}
 
 	/**
@@ -245,14 +222,19 @@ class HistoryRepository implements HistoryStore {
 		// bounds them
 		long maxTime = this.properties.statsTimeout().toMillis();
 		CreateIndexOptions bounded = new CreateIndexOptions().maxTime(maxTime, TimeUnit.MILLISECONDS);
-		createIndex(collection, Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
-				new IndexOptions().name("received_at_id"), bounded);
-		createIndex(collection, Indexes.compoundIndex(Indexes.ascending(POD), Indexes.descending(RECEIVED_AT)),
-				new IndexOptions().name("pod_received_at"), bounded);
+		collection.createIndexes(List.of(
+				new IndexModel(Indexes.compoundIndex(Indexes.descending(RECEIVED_AT), Indexes.descending(ID)),
+						new IndexOptions().name("received_at_id")),
+				new IndexModel(Indexes.compoundIndex(Indexes.ascending(POD), Indexes.descending(RECEIVED_AT)),
+						new IndexOptions().name("pod_received_at"))),
+				bounded);
 		long ttlSeconds = this.properties.retention().toSeconds();
 		try {
-			createIndex(collection, Indexes.ascending(RECEIVED_AT),
-					new IndexOptions().name(TTL_INDEX).expireAfter(ttlSeconds, TimeUnit.SECONDS), bounded);
+			collection
+				.createIndexes(
+						List.of(new IndexModel(Indexes.ascending(RECEIVED_AT),
+								new IndexOptions().name(TTL_INDEX).expireAfter(ttlSeconds, TimeUnit.SECONDS))),
+						bounded);
 		}
 		catch (MongoCommandException ex) {
 			// retention changed since the index was created: update it in place
@@ -262,17 +244,6 @@ class HistoryRepository implements HistoryStore {
 					.append("index", new Document("name", TTL_INDEX).append("expireAfterSeconds", ttlSeconds))
 					.append("maxTimeMS", maxTime));
 		}
-	}
-
-	private static void createIndex(MongoCollection<Document> collection, Bson keys, IndexOptions index,
-			CreateIndexOptions options) {
-		collection.createIndexes(List.of(new IndexModel(keys, index)), options);
-	}
-
-	List<Document> indexes() {
-		return collection().listIndexes()
-			.maxTime(this.properties.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.into(new ArrayList<>());
 	}
 
 }

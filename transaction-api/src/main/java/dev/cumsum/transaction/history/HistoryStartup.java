@@ -54,10 +54,11 @@ class HistoryStartup implements ApplicationRunner {
 			}
 			catch (MongoTimeoutException ex) {
 				if (Instant.now().isAfter(deadline)) {
-					throw new IllegalStateException("Cannot reach MongoDB within "
-							+ this.properties.startupTimeout().toSeconds()
-							+ "s (transaction.store.startup-timeout). Check spring.mongodb.uri and that the server "
-							+ "is running: " + ex.getMessage(), ex);
+					throw new IllegalStateException(
+							"Cannot reach MongoDB within " + this.properties.startupTimeout().toSeconds()
+									+ "s (history.store.startup-timeout). Check spring.mongodb.uri and that the server "
+									+ "is running: " + ex.getMessage(),
+							ex);
 				}
 				log.warn("MongoDB not reachable yet, retrying: {}", ex.getMessage());
 				Thread.sleep(Duration.ofSeconds(1));
@@ -66,7 +67,7 @@ class HistoryStartup implements ApplicationRunner {
 	}
 
 	/** Keeps the history gauge fresh without querying MongoDB on every scrape. */
-	@Scheduled(fixedDelayString = "${transaction.store.count-refresh:15s}", initialDelayString = "15s")
+	@Scheduled(fixedDelayString = "${history.store.count-refresh:15s}", initialDelayString = "15s")
 	void refreshHistoryCount() {
 		try {
 			this.metrics.historyRecords(this.store.estimatedCount());

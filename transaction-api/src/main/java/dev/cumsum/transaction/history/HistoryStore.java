@@ -3,12 +3,10 @@ package dev.cumsum.transaction.history;
 import java.util.List;
 import java.util.Optional;
 
-import dev.cumsum.transaction.v1.Record;
-
 /**
- * Where the history is kept, in its own terms: records in, records out. The MongoDB
- * implementation ({@link HistoryRepository}) keeps documents, BSON and time limits to
- * itself.
+ * Where the history is kept, in its own terms: {@link HistoryRecord}s in, records out.
+ * The MongoDB implementation ({@link HistoryRepository}) keeps documents, BSON and time
+ * limits to itself.
  */
 interface HistoryStore {
 
@@ -19,9 +17,9 @@ interface HistoryStore {
 	 * @throws HistoryErrors.InvalidRecordException for a record the store could never
 	 * hold
 	 */
-	BatchResult insert(List<Record> records);
+	BatchResult insert(List<HistoryRecord> records);
 
-	Optional<Record> find(String requestId);
+	Optional<HistoryRecord> find(String requestId);
 
 	/** Newest first, without values. */
 	Page page(int size, PageToken after);

@@ -15,12 +15,12 @@ import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.stereotype.Component;
 
 /**
- * Bounds the heap RecordBatch calls take: at most
- * {@code transaction.batch.max-concurrent} calls read, parse and store their message at
- * once. A call beyond that is not rejected (cumsum-api would retry it into failures under
- * load); its message is simply not read yet, so HTTP/2 flow control keeps all but one
- * window (1 MiB) of it with the sender, until a running call ends or its own deadline
- * passes. The arithmetic behind the defaults is in README ("Message and batch sizes").
+ * Bounds the heap RecordBatch calls take: at most {@code history.batch.max-concurrent}
+ * calls read, parse and store their message at once. A call beyond that is not rejected
+ * (cumsum-api would retry it into failures under load); its message is simply not read
+ * yet, so HTTP/2 flow control keeps all but one window (1 MiB) of it with the sender,
+ * until a running call ends or its own deadline passes. The arithmetic behind the
+ * defaults is in README ("Message and batch sizes").
  */
 @Component
 @GlobalServerInterceptor

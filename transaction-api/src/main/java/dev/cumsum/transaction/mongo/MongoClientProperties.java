@@ -15,13 +15,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout TCP connect timeout (also the read timeout of the driver's server
  * monitor)
  * @param socketTimeout how long a read may wait for MongoDB's reply; above the longest
- * server-side limit (transaction.store.stats-timeout, write-timeout, query-timeout), so
- * it only ends calls to a server that stopped answering
+ * server-side limit (history.store.stats-timeout, write-timeout, query-timeout), so it
+ * only ends calls to a server that stopped answering
  * @param poolWaitTimeout how long an operation waits for a pooled connection when all are
  * in use
  * @param pingTimeout how long the readiness check waits for MongoDB's {@code ping}
  */
-@ConfigurationProperties("transaction.mongo")
+@ConfigurationProperties("history.mongo")
 record MongoClientProperties(@DefaultValue("2s") Duration serverSelectionTimeout,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration socketTimeout,
 		@DefaultValue("2s") Duration poolWaitTimeout, @DefaultValue("1s") Duration pingTimeout) {

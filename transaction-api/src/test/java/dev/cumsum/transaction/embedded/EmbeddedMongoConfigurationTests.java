@@ -46,7 +46,7 @@ class EmbeddedMongoConfigurationTests {
 		// arguments, not builder properties: those are defaults that application.yaml
 		// overrides
 		return new SpringApplicationBuilder(TransactionApiApplication.class).run("--spring.grpc.server.port=0",
-				"--server.port=0", "--management.server.port=0", "--transaction.embedded.data-dir=" + dataDir);
+				"--server.port=0", "--management.server.port=0", "--history.embedded.data-dir=" + dataDir);
 	}
 
 	private static int grpcPort(ConfigurableApplicationContext context) {
@@ -116,7 +116,7 @@ class EmbeddedMongoConfigurationTests {
 		Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 				TransactionApiApplication.class.getName(), "--spring.grpc.server.port=" + grpcPort,
-				"--server.port=" + managementPort, "--transaction.embedded.data-dir=" + data,
+				"--server.port=" + managementPort, "--history.embedded.data-dir=" + data,
 				"--spring.grpc.server.health.schedule.delay=100ms")
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())

@@ -35,7 +35,7 @@ class GrpcHealthConfigurationTests {
 			.supplyAsync(() -> new SpringApplicationBuilder(TransactionApiApplication.class).run(
 					"--spring.mongodb.uri=mongodb://127.0.0.1:" + mongoPort + "/health",
 					"--spring.grpc.server.port=" + grpcPort, "--server.port=0", "--management.server.port=0",
-					"--transaction.mongo.server-selection-timeout=500ms", "--transaction.store.startup-timeout=120s",
+					"--history.mongo.server-selection-timeout=500ms", "--history.store.startup-timeout=120s",
 					"--spring.grpc.server.health.schedule.period=300ms"));
 		ManagedChannel channel = TestClients.channel(grpcPort);
 		MongoServer mongo = new MongoServer(new MemoryBackend());

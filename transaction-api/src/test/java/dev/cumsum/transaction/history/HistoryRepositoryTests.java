@@ -9,6 +9,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +128,20 @@ class HistoryRepositoryTests {
 		return client.getDatabase(database).getCollection(this.collection).countDocuments(Filters.eq("_id", id));
 	}
 
+	/** Stores the records as the gRPC service does: translated to the store's type. */
+	private BatchResult insert(List<Record> records) {
+		return this.repository.insert(records.stream().map(HistoryRecord::from).toList());
+	}
+
+	/** The stored record, as the gRPC service answers it. */
+	private Optional<Record> find(String id) {
+		return this.repository.find(id).map(HistoryRecord::toProto);
+	}
+
+	private List<Document> indexes() {
+		return this.template.getCollection(this.collection).listIndexes().into(new ArrayList<>());
+	}
+
 	private static Record doc(String id) {
 		return TestRecords.record(id, Instant.now(), "pod-a", 1, 2, 3);
 	}
@@ -137,24 +152,24 @@ class HistoryRepositoryTests {
 
 	@Test
 	void insertsABatch() {
-		BatchResult result = this.repository.insert(docs("a", "b", "c"));
+		BatchResult result = insert(docs("a", "b", "c"));
 
 		assertThat(result).isEqualTo(new BatchResult(3, 0));
 		assertThat(stored()).isEqualTo(3);
-		assertThat(this.repository.find("b")).hasValueSatisfying((b) -> assertThat(b.getPod()).isEqualTo("pod-a"));
+		assertThat(find("b")).hasValueSatisfying((b) -> assertThat(b.getPod()).isEqualTo("pod-a"));
 	}
 
 	@Test
 	void emptyBatchWritesNothing() {
-		assertThat(this.repository.insert(List.of())).isEqualTo(new BatchResult(0, 0));
+		assertThat(insert(List.of())).isEqualTo(new BatchResult(0, 0));
 		assertThat(stored()).isZero();
 	}
 
 	@Test
 	void reinsertedIdsAreAcknowledgedAsDuplicatesAndStoredOnce() {
-		this.repository.insert(docs("a", "b", "c"));
+		insert(docs("a", "b", "c"));
 
-		BatchResult retry = this.repository.insert(docs("a", "b", "c"));
+		BatchResult retry = insert(docs("a", "b", "c"));
 
 		assertThat(retry).isEqualTo(new BatchResult(0, 3));
 		assertThat(stored()).isEqualTo(3);
@@ -163,7 +178,7 @@ class HistoryRepositoryTests {
 
 	@Test
 	void duplicatesInsideOneBatchAreStoredOnce() {
-		BatchResult result = this.repository.insert(docs("a", "b", "a", "c", "b", "a"));
+		BatchResult result = insert(docs("a", "b", "a", "c", "b", "a"));
 
 		assertThat(result).isEqualTo(new BatchResult(3, 3));
 		assertThat(stored()).isEqualTo(3);
@@ -171,11 +186,11 @@ class HistoryRepositoryTests {
 
 	@Test
 	void mixedNewAndStoredIdsInsertOnlyTheNewOnes() {
-		this.repository.insert(docs("a", "b"));
+		insert(docs("a", "b"));
 
 		// unordered: the stored ids before, between and after new ones do not stop the
 		// batch
-		BatchResult result = this.repository.insert(docs("a", "c", "b", "d", "e"));
+		BatchResult result = insert(docs("a", "c", "b", "d", "e"));
 
 		assertThat(result).isEqualTo(new BatchResult(3, 2));
 		assertThat(stored()).isEqualTo(5);
@@ -188,52 +203,51 @@ class HistoryRepositoryTests {
 
 	@Test
 	void aReusedIdWithAnotherInputIsAConflictAndTheStoredRecordIsUnchanged() {
-		this.repository.insert(List.of(doc("a", "digest-1", 1, 2), doc("b", "digest-2", 3)));
-		Record storedA = this.repository.find("a").orElseThrow();
+		insert(List.of(doc("a", "digest-1", 1, 2), doc("b", "digest-2", 3)));
+		Record storedA = find("a").orElseThrow();
 
-		BatchResult result = this.repository
-			.insert(List.of(doc("a", "digest-other", 9, 9), doc("b", "digest-2", 3), doc("c", "digest-3", 4)));
+		BatchResult result = insert(
+				List.of(doc("a", "digest-other", 9, 9), doc("b", "digest-2", 3), doc("c", "digest-3", 4)));
 
 		assertThat(result).isEqualTo(new BatchResult(1, 1, List.of("a")));
-		assertThat(this.repository.find("a")).hasValue(storedA);
+		assertThat(find("a")).hasValue(storedA);
 		assertThat(storedA.getInput()).isEqualTo(TestRecords.ints(1, 2));
 		assertThat(stored()).isEqualTo(3);
 	}
 
 	@Test
 	void aConflictInsideOneBatchKeepsTheFirstRecord() {
-		BatchResult result = this.repository
-			.insert(List.of(doc("a", "digest-1", 1), doc("a", "digest-1", 1), doc("a", "digest-2", 2)));
+		BatchResult result = insert(List.of(doc("a", "digest-1", 1), doc("a", "digest-1", 1), doc("a", "digest-2", 2)));
 
 		assertThat(result).isEqualTo(new BatchResult(1, 1, List.of("a")));
-		assertThat(this.repository.find("a").orElseThrow().getInput()).isEqualTo(TestRecords.ints(1));
+		assertThat(find("a").orElseThrow().getInput()).isEqualTo(TestRecords.ints(1));
 	}
 
 	@Test
 	void aMissingDigestOnEitherSideCountsAsTheSameRequest() {
 		// stored before digests existed, then retried by a client that sends one; and the
 		// reverse
-		this.repository.insert(List.of(doc("old"), doc("new", "digest-1", 1)));
+		insert(List.of(doc("old"), doc("new", "digest-1", 1)));
 
-		BatchResult result = this.repository.insert(List.of(doc("old", "digest-2", 5), doc("new")));
+		BatchResult result = insert(List.of(doc("old", "digest-2", 5), doc("new")));
 
 		assertThat(result).isEqualTo(new BatchResult(0, 2, List.of()));
 		assertThat(client.getDatabase(database).getCollection(this.collection).find(Filters.eq("_id", "old")).first())
-			.doesNotContainKey(RecordDocuments.INPUT_DIGEST);
+			.doesNotContainKey(HistoryRecord.INPUT_DIGEST);
 	}
 
 	@Test
 	void theDigestIsStoredAsBinaryAndReadBack() {
 		Record record = TestRecords.withDigest(TestRecords.record("d", Instant.parse("2026-03-01T00:00:00Z"), "p", 1),
 				"some-digest");
-		this.repository.insert(List.of(record));
+		insert(List.of(record));
 
 		BsonDocument raw = client.getDatabase(database)
 			.getCollection(this.collection, BsonDocument.class)
 			.find(Filters.eq("_id", "d"))
 			.first();
 		assertThat(raw.get("input_digest").getBsonType()).isEqualTo(BsonType.BINARY);
-		assertThat(this.repository.find("d")).hasValue(record);
+		assertThat(find("d")).hasValue(record);
 	}
 
 	@Test
@@ -242,12 +256,12 @@ class HistoryRepositoryTests {
 		Record limits = TestRecords.int64Limits("limits", at);
 		Record decimals = TestRecords.extremes("decimals", at);
 		Record empty = TestRecords.record("empty", at, "pod-a");
-		this.repository.insert(List.of(limits, decimals, empty));
+		insert(List.of(limits, decimals, empty));
 
-		assertThat(this.repository.find("limits")).hasValue(limits);
-		assertThat(this.repository.find("decimals")).hasValue(decimals);
-		assertThat(this.repository.find("empty")).hasValue(empty);
-		assertThat(this.repository.find("absent")).isEmpty();
+		assertThat(find("limits")).hasValue(limits);
+		assertThat(find("decimals")).hasValue(decimals);
+		assertThat(find("empty")).hasValue(empty);
+		assertThat(find("absent")).isEmpty();
 
 		// stored as BSON int64 and as exact strings, never as doubles
 		BsonDocument raw = client.getDatabase(database)
@@ -268,6 +282,31 @@ class HistoryRepositoryTests {
 	}
 
 	@Test
+	void aDocumentStoredBeforeReadsBackAndItsSchemaIsUnchanged() {
+		// as earlier versions wrote it: int32 length, int64 values, no input_digest
+		Document old = Document.parse("""
+				{_id: "old", received_at: {$date: "2026-03-01T12:34:56.789Z"}, mode: "man",
+				 input: [{$numberLong: "1"}, {$numberLong: "2"}], output: [{$numberLong: "1"}, {$numberLong: "3"}],
+				 length: 2, compute_ns: {$numberLong: "1234"}, pod: "pod-a",
+				 trace_id: "4bf92f3577b34da6a3ce929d0e0e4736"}""");
+		client.getDatabase(database).getCollection(this.collection).insertOne(old);
+
+		Record read = find("old").orElseThrow();
+		assertThat(read).isEqualTo(TestRecords.record("old", Instant.parse("2026-03-01T12:34:56.789Z"), "pod-a", 1, 2));
+		// written again (as another id), the document is the same, field by field and
+		// type by type
+		insert(List.of(read.toBuilder().setRequestId("again").build()));
+		BsonDocument again = client.getDatabase(database)
+			.getCollection(this.collection, BsonDocument.class)
+			.find(Filters.eq("_id", "again"))
+			.first();
+		BsonDocument expected = old.toBsonDocument();
+		expected.put("_id", new org.bson.BsonString("again"));
+		assertThat(again).isEqualTo(expected);
+		assertThat(again.keySet()).containsExactlyElementsOf(expected.keySet());
+	}
+
+	@Test
 	void pagesNewestFirstWithoutSkippingOrRepeatingAcrossEqualTimes() {
 		Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 		List<Record> records = new ArrayList<>();
@@ -276,7 +315,7 @@ class HistoryRepositoryTests {
 		IntStream.range(0, 23)
 			.forEach((i) -> records.add(TestRecords.record("r%02d".formatted((i * 7) % 23),
 					base.minusMillis(1000L * (i % 4)), "pod-" + (i % 2), i)));
-		this.repository.insert(records);
+		insert(records);
 		List<Record> expected = records.stream()
 			.sorted(Comparator.comparing((Record r) -> TestRecords.instant(r.getReceivedAt()))
 				.thenComparing(Record::getRequestId)
@@ -290,12 +329,12 @@ class HistoryRepositoryTests {
 			Page page = this.repository.page(5, token);
 			pages++;
 			assertThat(page.records()).hasSizeLessThanOrEqualTo(5);
-			assertThat(page.records()).allSatisfy((r) -> {
+			assertThat(page.records()).map(HistoryRecord::toProto).allSatisfy((r) -> {
 				assertThat(r.hasInput()).isFalse();
 				assertThat(r.hasOutput()).isFalse();
 				assertThat(r.getLength()).isEqualTo(1);
 			});
-			page.records().forEach((r) -> seen.add(r.getRequestId()));
+			page.records().forEach((r) -> seen.add(r.requestId()));
 			// the token goes through its wire form, as the gRPC service hands it out
 			token = (page.next() != null) ? PageToken.decode(page.next().encode()) : null;
 		}
@@ -308,7 +347,7 @@ class HistoryRepositoryTests {
 
 	@Test
 	void lastPageExactlyFullHasNoToken() {
-		this.repository.insert(docs("a", "b", "c", "d"));
+		insert(docs("a", "b", "c", "d"));
 
 		Page first = this.repository.page(2, null);
 		Page second = this.repository.page(2, first.next());
@@ -330,9 +369,9 @@ class HistoryRepositoryTests {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 		Instant first = now.minus(Duration.ofHours(2));
 		Instant last = now.plus(Duration.ofMinutes(5));
-		this.repository.insert(List.of(TestRecords.record("1", now, "pod-a", 1),
-				TestRecords.record("2", last, "pod-b", 1), TestRecords.record("3", now, "pod-a", 1),
-				TestRecords.record("4", first, "pod-a", 1), TestRecords.record("5", now, "pod-b", 1)));
+		insert(List.of(TestRecords.record("1", now, "pod-a", 1), TestRecords.record("2", last, "pod-b", 1),
+				TestRecords.record("3", now, "pod-a", 1), TestRecords.record("4", first, "pod-a", 1),
+				TestRecords.record("5", now, "pod-b", 1)));
 
 		HistoryStats stats = this.repository.stats();
 		assertThat(stats.count()).isEqualTo(5);
@@ -344,7 +383,7 @@ class HistoryRepositoryTests {
 
 	@Test
 	void ensureIndexesCreatesPagingPodAndTtlIndexesAndIsSafeToRepeat() {
-		this.repository.insert(docs("a"));
+		insert(docs("a"));
 		createIndexes.clear();
 
 		this.repository.ensureIndexes();
@@ -378,7 +417,7 @@ class HistoryRepositoryTests {
 			// list them
 			assertThat(ttlSeconds()).isEqualTo(RETENTION.toSeconds());
 			Set<String> names = new HashSet<>();
-			this.repository.indexes().forEach((index) -> names.add(index.getString("name")));
+			indexes().forEach((index) -> names.add(index.getString("name")));
 			assertThat(names).contains("_id_", "received_at_id", "pod_received_at", "received_at_ttl");
 		}
 		assertThat(stored()).isEqualTo(1);
@@ -404,8 +443,7 @@ class HistoryRepositoryTests {
 	}
 
 	private long ttlSeconds() {
-		return this.repository.indexes()
-			.stream()
+		return indexes().stream()
 			.filter((index) -> index.getString("name").equals(HistoryRepository.TTL_INDEX))
 			.findFirst()
 			.map((index) -> index.get("expireAfterSeconds", Number.class).longValue())

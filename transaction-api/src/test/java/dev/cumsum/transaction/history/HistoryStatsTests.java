@@ -1,6 +1,5 @@
 package dev.cumsum.transaction.history;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -8,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import dev.cumsum.transaction.TestClients;
-import dev.cumsum.transaction.TestMongo;
+import dev.cumsum.transaction.StoreBacked;
 import dev.cumsum.transaction.TestRecords;
 import dev.cumsum.transaction.v1.GetStatsRequest;
 import dev.cumsum.transaction.v1.Record;
@@ -17,16 +16,12 @@ import dev.cumsum.transaction.v1.Stats;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceBlockingStub;
 import io.grpc.ManagedChannel;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcServerPort;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,29 +34,14 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.grpc.server.port=0", "management.server.port=0" })
 @DirtiesContext
-class HistoryStatsTests {
+class HistoryStatsTests extends StoreBacked {
 
 	private static final int RECORDS = 25;
 
 	private static final int ELEMENTS = 100_000;
 
-	/** cumsum.transactions.read-timeout */
+	/** cumsum.history.read-timeout */
 	private static final Duration READ_DEADLINE = Duration.ofSeconds(2);
-
-	@TempDir
-	static Path dataDir;
-
-	private static final String database = TestMongo.uniqueDatabase("history_stats_tests");
-
-	@DynamicPropertySource
-	static void store(DynamicPropertyRegistry registry) {
-		TestMongo.store(registry, () -> dataDir, database);
-	}
-
-	@AfterAll
-	static void dropDatabase() {
-		TestMongo.dropExternal(database);
-	}
 
 	@LocalGrpcServerPort
 	int grpcPort;

@@ -1,6 +1,5 @@
 package dev.cumsum.transaction.history;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,7 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.cumsum.transaction.TestClients;
-import dev.cumsum.transaction.TestMongo;
+import dev.cumsum.transaction.StoreBacked;
 import dev.cumsum.transaction.TestRecords;
 import dev.cumsum.transaction.v1.GetRecordRequest;
 import dev.cumsum.transaction.v1.GetStatsRequest;
@@ -23,15 +22,14 @@ import dev.cumsum.transaction.v1.RecordBatchResponse;
 import dev.cumsum.transaction.v1.Stats;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceBlockingStub;
+import dev.cumsum.transaction.v1.Values;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcServerPort;
@@ -39,8 +37,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static dev.cumsum.transaction.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,22 +52,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "spring.grpc.server.port=0", "management.server.port=0",
 				"spring.grpc.server.health.schedule.delay=100ms", "spring.grpc.server.health.schedule.period=500ms" })
 @DirtiesContext
-class TransactionGrpcServiceTests {
-
-	@TempDir
-	static Path dataDir;
-
-	private static final String database = TestMongo.uniqueDatabase("transaction_grpc_service_tests");
-
-	@DynamicPropertySource
-	static void store(DynamicPropertyRegistry registry) {
-		TestMongo.store(registry, () -> dataDir, database);
-	}
-
-	@AfterAll
-	static void dropDatabase() {
-		TestMongo.dropExternal(database);
-	}
+class TransactionGrpcServiceTests extends StoreBacked {
 
 	@LocalGrpcServerPort
 	int grpcPort;
@@ -360,11 +341,7 @@ class TransactionGrpcServiceTests {
 	void recordTooLargeForOneDocumentIsRejectedAsInvalidArgumentAndNothingIsStored() {
 		long[] values = new long[600_000];
 		Instant now = Instant.now();
-		Record huge = record(this.prefix + "huge", now, "pod-huge").toBuilder()
-			.setInput(TestRecords.ints(values))
-			.setOutput(TestRecords.ints(values))
-			.setLength(values.length)
-			.build();
+		Record huge = huge("huge", now, TestRecords.ints(values), values.length);
 		assertThat(huge.getSerializedSize()).isLessThan(17_000_000);
 		Record before = record(this.prefix + "before-huge", now, "pod-huge", 1);
 		Record after = record(this.prefix + "after-huge", now, "pod-huge", 1);
@@ -386,17 +363,22 @@ class TransactionGrpcServiceTests {
 		String value = "1" + "0".repeat(999) + "." + "0".repeat(999) + "1";
 		String[] values = java.util.Collections.nCopies(5000, value).toArray(String[]::new);
 		Instant now = Instant.now();
-		Record huge = record(this.prefix + "oversized", now, "pod-huge").toBuilder()
-			.setInput(TestRecords.decimals(values))
-			.setOutput(TestRecords.decimals(values))
-			.setLength(values.length)
-			.build();
+		Record huge = huge("oversized", now, TestRecords.decimals(values), values.length);
 		Record before = record(this.prefix + "before-oversized", now, "pod-huge", 1);
 
 		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> recordBatch(before, huge))
 			.extracting((ex) -> ex.getStatus().getCode())
 			.isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 		assertNotStored(before, huge);
+	}
+
+	/** A record with {@code values} as both input and output. */
+	private Record huge(String name, Instant now, Values values, int length) {
+		return record(this.prefix + name, now, "pod-huge").toBuilder()
+			.setInput(values)
+			.setOutput(values)
+			.setLength(length)
+			.build();
 	}
 
 	private void assertNotStored(Record... records) {

@@ -53,8 +53,8 @@ class MongoHangTests {
 						"--spring.grpc.server.port=0", "--server.port=0", "--management.server.port=0",
 						"--spring.grpc.server.health.schedule.delay=100ms",
 						"--spring.grpc.server.health.schedule.period=300ms",
-						"--transaction.mongo.socket-timeout=" + SOCKET_TIMEOUT.toMillis() + "ms",
-						"--transaction.store.stats-timeout=3s")) {
+						"--history.mongo.socket-timeout=" + SOCKET_TIMEOUT.toMillis() + "ms",
+						"--history.store.stats-timeout=3s")) {
 			int grpcPort = app.getEnvironment().getRequiredProperty("local.grpc.server.port", Integer.class);
 			int managementPort = app.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
 			ManagedChannel channel = TestClients.channel(grpcPort);

@@ -40,7 +40,7 @@ class MongoUnavailableTests {
 
 	private static ConfigurableApplicationContext start(String mongoUri, String... more) {
 		List<String> args = new ArrayList<>(List.of("--spring.mongodb.uri=" + mongoUri, "--spring.grpc.server.port=0",
-				"--server.port=0", "--management.server.port=0", "--transaction.mongo.server-selection-timeout=1s",
+				"--server.port=0", "--management.server.port=0", "--history.mongo.server-selection-timeout=1s",
 				"--spring.grpc.server.health.schedule.delay=100ms",
 				"--spring.grpc.server.health.schedule.period=300ms"));
 		args.addAll(List.of(more));
@@ -52,10 +52,9 @@ class MongoUnavailableTests {
 		String uri = "mongodb://127.0.0.1:" + TestMongo.closedPort() + "/unreachable";
 		long started = System.nanoTime();
 
-		assertThatException().isThrownBy(() -> start(uri, "--transaction.store.startup-timeout=2s").close())
-			.satisfies((ex) -> assertThat(messages(ex))
-				.anySatisfy((message) -> assertThat(message).contains("Cannot reach MongoDB within 2s",
-						"transaction.store.startup-timeout", "spring.mongodb.uri")));
+		assertThatException().isThrownBy(() -> start(uri, "--history.store.startup-timeout=2s").close())
+			.satisfies((ex) -> assertThat(messages(ex)).anySatisfy((message) -> assertThat(message)
+				.contains("Cannot reach MongoDB within 2s", "history.store.startup-timeout", "spring.mongodb.uri")));
 
 		// it retried until the timeout and then gave up, instead of hanging on
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(2),
@@ -73,7 +72,7 @@ class MongoUnavailableTests {
 		try {
 			String uri = "mongodb://bob:wrong@127.0.0.1:" + address.getPort() + "/?authSource=admin";
 			long started = System.nanoTime();
-			assertThatException().isThrownBy(() -> start(uri, "--transaction.store.startup-timeout=30s").close())
+			assertThatException().isThrownBy(() -> start(uri, "--history.store.startup-timeout=30s").close())
 				.satisfies((ex) -> assertThat(messages(ex)).anySatisfy((message) -> assertThat(message)
 					.contains("MongoDB rejected the credentials in spring.mongodb.uri", "authSource")
 					.doesNotContain("wrong")));

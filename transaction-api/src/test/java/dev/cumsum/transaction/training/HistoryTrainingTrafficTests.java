@@ -1,25 +1,20 @@
 package dev.cumsum.transaction.training;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import dev.cumsum.support.training.TrainingTraffic;
 import dev.cumsum.transaction.TestClients;
-import dev.cumsum.transaction.TestMongo;
+import dev.cumsum.transaction.StoreBacked;
 import dev.cumsum.transaction.v1.GetStatsRequest;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import io.grpc.ManagedChannel;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcServerPort;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,22 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.grpc.server.port=0", "management.server.port=0" })
 @DirtiesContext
-class HistoryTrainingTrafficTests {
-
-	@TempDir
-	static Path dataDir;
-
-	private static final String database = TestMongo.uniqueDatabase("history_training_traffic_tests");
-
-	@DynamicPropertySource
-	static void store(DynamicPropertyRegistry registry) {
-		TestMongo.store(registry, () -> dataDir, database);
-	}
-
-	@AfterAll
-	static void dropDatabase() {
-		TestMongo.dropExternal(database);
-	}
+class HistoryTrainingTrafficTests extends StoreBacked {
 
 	@Autowired
 	private TrainingTraffic traffic;
