@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,7 +133,12 @@ class EndToEndTests {
 		assertThat(posted.statusCode()).isEqualTo(200);
 		assertThat(stack.transactions.terminate(Duration.ofSeconds(30))).isIn(0, 143);
 		stack.transactions.start().awaitReady(LocalStack.READY);
-		HttpResponse<String> stored = client.get("/api/transactions/e2e-survives-restart");
+		// ready is transaction-api's side; cumsum-api's channel reconnects on its own
+		// schedule
+		// and answers 503 (retry) until then, never 404
+		HttpResponse<String> stored = Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.until(() -> client.get("/api/transactions/e2e-survives-restart"), (r) -> r.statusCode() != 503);
 		assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
 		assertThat(ApiClient.json(stored).get("output").toString()).isEqualTo("[7,15]");
 	}

@@ -10,9 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How the request history is stored. The time limits fit the deadlines cumsum-api gives
- * its calls (cumsum.delivery.timeout 3s for RecordBatch, cumsum.history.read-timeout
- * 2s for reads) and stay below the driver's socket timeout
- * (history.mongo.socket-timeout), so a slow server answers with a clean error first.
+ * its calls (cumsum.delivery.timeout 3s for RecordBatch, cumsum.history.read-timeout 2s
+ * for reads) and stay below the driver's socket timeout (history.mongo.socket-timeout),
+ * so a slow server answers with a clean error first.
  *
  * @param collection MongoDB collection holding one document per request
  * @param retention how long a record is kept (TTL index on {@code received_at})
