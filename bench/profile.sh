@@ -55,7 +55,13 @@ for p in $PID $TX_PID; do "$JCMD" "$p" JFR.stop name=bench >/dev/null; done
 requests=$(echo "$result" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
 tck=$(getconf CLK_TCK)
 echo "cumsum-api CPU per answer: $(( (api1 - api0) * 1000000 / tck / (requests > 0 ? requests : 1) )) us"
-[ -z "$TX_PID" ] || echo "transaction-api CPU per answer: $(( (tx1 - tx0) * 1000000 / tck / (requests > 0 ? requests : 1) )) us"
+if [ -n "$TX_PID" ]; then
+  echo "transaction-api CPU per answer: $(( (tx1 - tx0) * 1000000 / tck / (requests > 0 ? requests : 1) )) us"
+  # records per RecordBatch call since start: each call's fixed cost (gRPC, HTTP/2, the store's commit) is
+  # shared by this many requests
+  curl -s "http://127.0.0.1:$mport/actuator/prometheus" | awk '/^cumsum_delivery_batch_size_(sum|count)\{/ {
+      if ($1 ~ /_sum/) s += $NF; else c += $NF } END { if (c > 0) printf "records per RecordBatch call (since start): %.1f\n", s / c }'
+fi
 if [ -n "$KEEP" ]; then
   cp "$WORK/rec-$PID.jfr" "$KEEP"
   [ -z "$TX_PID" ] || cp "$WORK/rec-$TX_PID.jfr" "$KEEP.tx.jfr"

@@ -6,17 +6,19 @@
 # once transaction-api has stopped (closed its store). Loopback only,
 # bounded by --seconds. JVMs get the chart's options (bench/lib/chart-jvm.sh).
 #   bench/store.sh [--rate N] [--seconds S] [--step S] [--size N] [--tx-jar PATH] [--jar PATH] [--tx-args '...']
+#                  [--tx-jvm-opts '...' (after the chart's, for transaction-api only)]
 set -euo pipefail
 . "$(dirname "$0")/lib/chart-jvm.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-RATE=312; SECONDS_RUN=120; STEP=20; SIZE=10; CONNS=50; TX_ARGS=
+RATE=312; SECONDS_RUN=120; STEP=20; SIZE=10; CONNS=50; TX_ARGS=; TX_JVM_OPTS=
 JAR=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar
 TX_JAR=$ROOT/transaction-api/target/transaction-api-0.1.0-SNAPSHOT-exec.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;; --seconds) SECONDS_RUN=$2; shift ;; --step) STEP=$2; shift ;;
     --size) SIZE=$2; shift ;; --jar) JAR=$2; shift ;; --tx-jar) TX_JAR=$2; shift ;; --tx-args) TX_ARGS=$2; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
+    --tx-jvm-opts) TX_JVM_OPTS=$2; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
   esac; shift
 done
 . "$(dirname "$0")/../scripts/lib/java.sh"   # the project's one way to find a JDK >= 21
@@ -30,7 +32,7 @@ ready() { # url pid
 }
 start_tx() {
   # shellcheck disable=SC2086
-  taskset -c 1 "$JAVA" $CHART_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port=$grpc --server.port=$txm \
+  taskset -c 1 "$JAVA" $CHART_JVM_OPTS $TX_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port=$grpc --server.port=$txm \
     --transaction.embedded.data-dir="$WORK/txdata" $TX_ARGS >> "$WORK/tx.log" 2>&1 &
   TX_PID=$!
   ready "http://127.0.0.1:$txm/actuator/health/readiness" $TX_PID
@@ -54,7 +56,7 @@ taskset -c 0 "$JAVA" $CHART_JVM_OPTS -jar "$JAR" --server.port=$port --managemen
 PID=$!
 ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
 awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
-echo "transaction-api: $TX_JAR ${TX_ARGS:+($TX_ARGS)}, JVM options $CHART_JVM_OPTS; $RATE req/s offered, $SIZE elements, ${SECONDS_RUN}s"
+echo "transaction-api: $TX_JAR ${TX_ARGS:+($TX_ARGS)}, JVM options $CHART_JVM_OPTS${TX_JVM_OPTS:+ $TX_JVM_OPTS}; $RATE req/s offered, $SIZE elements, ${SECONDS_RUN}s"
 echo
 echo "| after | records | store MiB | bytes/record | transaction-api RSS MiB |"
 echo "|---|---:|---:|---:|---:|"
@@ -75,7 +77,8 @@ grep BENCH_RESULT "$WORK/wrk.out" | sed 's/^/wrk: /'
 # what transaction-api's heap really holds (RSS also counts garbage not yet collected): a full GC, then
 # the used heap, and the MVStore's share of it (its page cache and chunk metadata) by class
 "$JAVA_HOME/bin/jcmd" $TX_PID GC.run > /dev/null
-echo "transaction-api after a full GC: $("$JAVA_HOME/bin/jcmd" $TX_PID GC.heap_info | awk '/total/ && /used/ { print; exit }' | sed 's/^ *//'), RSS $(rss_mib $TX_PID) MiB"
+echo "transaction-api after a full GC: heap used $("$JAVA_HOME/bin/jcmd" $TX_PID GC.heap_info | awk '/ total .*, used / {
+    v = $0; sub(/.*used /, "", v); sub(/K.*/, "", v); u += v } END { printf "%d MiB", u / 1024 }'), RSS $(rss_mib $TX_PID) MiB"
 "$JAVA_HOME/bin/jcmd" $TX_PID GC.class_histogram | awk 'NR > 3 && NR <= 13 { printf "  %s %d KiB %s\n", $2, $3 / 1024, $4 }'
 { kill $PID; wait $PID || true; } 2>/dev/null; PID=
 { kill $TX_PID; wait $TX_PID || true; } 2>/dev/null; TX_PID=
