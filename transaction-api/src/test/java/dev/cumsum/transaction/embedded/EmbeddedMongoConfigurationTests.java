@@ -181,6 +181,30 @@ class EmbeddedMongoConfigurationTests {
 		assertThat(storedBytes(compressed, "compressed.mv")).isLessThan(storedBytes(plain, "plain.mv") / 3);
 	}
 
+	/**
+	 * A data directory written before these settings (H2's defaults: no compression)
+	 * opens with them, and its records read back; new pages are then compressed.
+	 */
+	@Test
+	void aStoreWrittenWithoutCompressionOpensWithIt() {
+		Path file = this.dataDir.resolve("upgrade.mv");
+		try (MVStore before = MVStore.open(file.toString())) {
+			before.<Integer, String>openMap("records").put(1, "written by H2's defaults");
+			before.commit();
+		}
+		try (MVStore after = EmbeddedMongoConfiguration.open(file,
+				new EmbeddedMongoProperties.Store(DataSize.ofMegabytes(8), true, Duration.ofSeconds(2), 90))) {
+			MVMap<Integer, String> records = after.openMap("records");
+			assertThat(records.get(1)).isEqualTo("written by H2's defaults");
+			records.put(2, "written compressed");
+			after.commit();
+		}
+		try (MVStore reopened = MVStore.open(file.toString())) {
+			assertThat(reopened.<Integer, String>openMap("records")).containsEntry(1, "written by H2's defaults")
+				.containsEntry(2, "written compressed");
+		}
+	}
+
 	private long storedBytes(EmbeddedMongoProperties.Store settings, String name) {
 		Path file = this.dataDir.resolve(name);
 		try (MVStore store = EmbeddedMongoConfiguration.open(file, settings)) {
