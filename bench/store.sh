@@ -80,6 +80,13 @@ grep BENCH_RESULT "$WORK/wrk.out" | sed 's/^/wrk: /'
 echo "transaction-api after a full GC: heap used $("$JAVA_HOME/bin/jcmd" $TX_PID GC.heap_info | awk '/ total .*, used / {
     v = $0; sub(/.*used /, "", v); sub(/K.*/, "", v); u += v } END { printf "%d MiB", u / 1024 }'), RSS $(rss_mib $TX_PID) MiB"
 "$JAVA_HOME/bin/jcmd" $TX_PID GC.class_histogram | awk 'NR > 3 && NR <= 13 { printf "  %s %d KiB %s\n", $2, $3 / 1024, $4 }'
+# with --tx-jvm-opts -XX:NativeMemoryTracking=summary: where the RSS goes, by JVM area (committed)
+case "$TX_JVM_OPTS" in *NativeMemoryTracking*)
+  "$JAVA_HOME/bin/jcmd" $TX_PID VM.native_memory summary scale=MB | awk '/^-/ && /committed=/ {
+      n = $0; sub(/^- */, "", n); sub(/ *\(.*/, "", n); c = $0; sub(/.*committed=/, "", c); sub(/MB.*/, "", c)
+      if (c + 0 >= 2) printf "  NMT %s: %d MB committed\n", n, c }
+    /^Total:/ { print "  NMT " $0 }' ;;
+esac
 { kill $PID; wait $PID || true; } 2>/dev/null; PID=
 { kill $TX_PID; wait $TX_PID || true; } 2>/dev/null; TX_PID=
 row_closed() { printf '| closed | %d | %.1f | %d | - |\n' "$records" "$(echo "$(file_bytes) / 1048576" | bc -l)" $(( $(file_bytes) / (records > 0 ? records : 1) )); }
