@@ -1,50 +1,105 @@
 #!/usr/bin/env bash
-# Where the time goes on the compute path: cumsum-api with delivery off on core 0, wrk on core 1,
-# warm-up, then a JFR recording (profile settings) during a loaded window. Prints the top frames by
-# own time (top of stack) and the top application/library frames anywhere on the stack.
+# Where the time goes under load: cumsum-api on core 0, wrk on core 1, warm-up, then a JFR recording
+# (profile settings) during a loaded window. Prints the top frames by own time (top of stack), the top
+# application/library frames anywhere on the stack and the top allocation sites (sampled bytes).
+# Compute path by default (delivery off). With --tx-jar: strict delivery with transaction-api (fresh
+# embedded store) beside wrk on core 1, as the strict-api row of bench/run.sh; both JVMs are recorded.
 #   bench/profile.sh [--warmup S] [--seconds S] [--size N] [--connections N] [--keep FILE.jfr] [--jar PATH]
+#                    [--tx-jar PATH]   (strict-api; --keep FILE.jfr also keeps FILE.jfr.tx.jfr)
 set -euo pipefail
 . "$(dirname "$0")/lib/chart-jvm.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WARMUP=40; SECONDS_REC=20; SIZE=10; CONNS=50; KEEP=
+WARMUP=40; SECONDS_REC=20; SIZE=10; CONNS=50; KEEP=; TX_JAR=
 JAR=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --warmup) WARMUP=$2; shift ;; --seconds) SECONDS_REC=$2; shift ;; --size) SIZE=$2; shift ;;
     --connections) CONNS=$2; shift ;; --keep) KEEP=$2; shift ;; --jar) JAR=$2; shift ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
+    --tx-jar) TX_JAR=$2; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
   esac; shift
 done
 . "$(dirname "$0")/../scripts/lib/java.sh"   # the project's one way to find a JDK >= 21
-JAVA=$JAVA_HOME/bin/java; JFR=$JAVA_HOME/bin/jfr
-WORK=$(mktemp -d /tmp/cumsum-profile.XXXXXX); PID=
-trap '[ -z "$PID" ] || { kill $PID; wait $PID || true; } 2>/dev/null; rm -rf "$WORK"' EXIT
-port=$((10000 + RANDOM % 10000)); mport=$((port + 1))
+JAVA=$JAVA_HOME/bin/java; JFR=$JAVA_HOME/bin/jfr; JCMD=$JAVA_HOME/bin/jcmd
+WORK=$(mktemp -d /tmp/cumsum-profile.XXXXXX); PID=; TX_PID=
+trap 'for p in $PID $TX_PID; do { kill $p; wait $p || true; } 2>/dev/null; done; rm -rf "$WORK"' EXIT
+port=$((10000 + RANDOM % 10000)); mport=$((port + 1)); grpc=$((port + 2)); txm=$((port + 3))
+ready() { # url pid
+  until curl -sf -o /dev/null "$1"; do kill -0 "$2"; sleep 0.2; done
+}
+MODE=off
+if [ -n "$TX_JAR" ]; then
+  MODE=strict
+  # shellcheck disable=SC2086
+  taskset -c 1 "$JAVA" $CHART_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port=$grpc --server.port=$txm \
+    --history.embedded.data-dir="$WORK/txdata" > "$WORK/tx.log" 2>&1 &
+  TX_PID=$!
+  ready "http://127.0.0.1:$txm/actuator/health/readiness" $TX_PID
+fi
+# shellcheck disable=SC2086
 taskset -c 0 "$JAVA" $CHART_JVM_OPTS -jar "$JAR" --server.port=$port --management.server.port=$mport \
-  --cumsum.delivery.mode=off > "$WORK/api.log" 2>&1 &
+  --cumsum.delivery.mode=$MODE --spring.grpc.client.channel.transactions.target=static://127.0.0.1:$grpc \
+  > "$WORK/api.log" 2>&1 &
 PID=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$mport/actuator/health/readiness"; do kill -0 $PID; sleep 0.2; done
+ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
 awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
 load() { BENCH_BODY_FILE=$WORK/body.json taskset -c 1 wrk -t1 -c"$CONNS" -d"$1"s -s "$ROOT/bench/post.lua" "http://127.0.0.1:$port/api" | grep BENCH_RESULT; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 echo "warm-up ${WARMUP}s: $(load "$WARMUP")" >&2
-"$JAVA_HOME/bin/jcmd" $PID JFR.start name=bench settings=profile filename="$WORK/rec.jfr" >/dev/null
-echo "recorded ${SECONDS_REC}s: $(load "$SECONDS_REC")" >&2
-"$JAVA_HOME/bin/jcmd" $PID JFR.stop name=bench >/dev/null
-[ -z "$KEEP" ] || cp "$WORK/rec.jfr" "$KEEP"
-"$JFR" print --events jdk.ExecutionSample "$WORK/rec.jfr" > "$WORK/samples.txt"
-# jfr print: each sample's stackTrace lists frames innermost first, one "name(args) line: N" per line
-awk '
-  /jdk.ExecutionSample/ { n++; depth = 0; delete seen; next }
-  /^[ \t]+[a-zA-Z_$][a-zA-Z0-9_$.]*\(/ {
-    f = $1; sub(/\(.*/, "", f); depth++
-    if (depth == 1) self[f]++
-    split(f, parts, "."); pkg = parts[1] "." parts[2] "." parts[3]
-    if (!(pkg in seen)) { seen[pkg] = 1; incl[pkg]++ }
-  }
-  END {
-    printf "samples: %d\n\n| own time (top frame) | share |\n|---|---:|\n", n
-    for (f in self) printf "%d\t| `%s` | %.1f%% |\n", self[f], f, 100 * self[f] / n | "sort -rn | head -n 15 | cut -f2-"
-    close("sort -rn | head -n 15 | cut -f2-")
-    printf "\n| package prefix anywhere on the stack | share of samples |\n|---|---:|\n"
-    for (p in incl) printf "%d\t| `%s` | %.1f%% |\n", incl[p], p, 100 * incl[p] / n | "sort -rn | head -n 20 | cut -f2-"
-  }' "$WORK/samples.txt"
+for p in $PID $TX_PID; do "$JCMD" "$p" JFR.start name=bench settings=profile filename="$WORK/rec-$p.jfr" >/dev/null; done
+api0=$(cpu_ticks $PID); tx0=; [ -z "$TX_PID" ] || tx0=$(cpu_ticks $TX_PID)
+result=$(load "$SECONDS_REC")
+api1=$(cpu_ticks $PID); tx1=; [ -z "$TX_PID" ] || tx1=$(cpu_ticks $TX_PID)
+echo "recorded ${SECONDS_REC}s: $result" >&2
+for p in $PID $TX_PID; do "$JCMD" "$p" JFR.stop name=bench >/dev/null; done
+requests=$(echo "$result" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
+tck=$(getconf CLK_TCK)
+echo "cumsum-api CPU per answer: $(( (api1 - api0) * 1000000 / tck / (requests > 0 ? requests : 1) )) us"
+if [ -n "$TX_PID" ]; then
+  echo "transaction-api CPU per answer: $(( (tx1 - tx0) * 1000000 / tck / (requests > 0 ? requests : 1) )) us"
+  # records per RecordBatch call since start: each call's fixed cost (gRPC, HTTP/2, the store's commit) is
+  # shared by this many requests
+  curl -s "http://127.0.0.1:$mport/actuator/prometheus" | awk '/^cumsum_delivery_batch_size_(sum|count)\{/ {
+      if ($1 ~ /_sum/) s += $NF; else c += $NF } END { if (c > 0) printf "records per RecordBatch call (since start): %.1f\n", s / c }'
+fi
+if [ -n "$KEEP" ]; then
+  cp "$WORK/rec-$PID.jfr" "$KEEP"
+  [ -z "$TX_PID" ] || cp "$WORK/rec-$TX_PID.jfr" "$KEEP.tx.jfr"
+fi
+report() { # jfr file, title
+  echo; echo "### $2"; echo
+  "$JFR" print --events jdk.ExecutionSample "$1" > "$WORK/samples.txt"
+  # jfr print: each sample's stackTrace lists frames innermost first, one "name(args) line: N" per line
+  awk '
+    /jdk.ExecutionSample/ { n++; depth = 0; delete seen; next }
+    /^[ \t]+[a-zA-Z_$][a-zA-Z0-9_$.]*\(/ {
+      f = $1; sub(/\(.*/, "", f); depth++
+      if (depth == 1) self[f]++
+      split(f, parts, "."); pkg = parts[1] "." parts[2] "." parts[3]
+      if (!(pkg in seen)) { seen[pkg] = 1; incl[pkg]++ }
+    }
+    END {
+      printf "samples: %d\n\n| own time (top frame) | share |\n|---|---:|\n", n
+      for (f in self) printf "%d\t| `%s` | %.1f%% |\n", self[f], f, 100 * self[f] / n | "sort -rn | head -n 15 | cut -f2-"
+      close("sort -rn | head -n 15 | cut -f2-")
+      printf "\n| package prefix anywhere on the stack | share of samples |\n|---|---:|\n"
+      for (p in incl) printf "%d\t| `%s` | %.1f%% |\n", incl[p], p, 100 * incl[p] / n | "sort -rn | head -n 20 | cut -f2-"
+    }' "$WORK/samples.txt"
+  # allocation samples: weight (bytes) by the first frame outside java.* / jdk.* (who allocated)
+  "$JFR" print --events jdk.ObjectAllocationSample "$1" > "$WORK/alloc.txt"
+  awk '
+    /jdk.ObjectAllocationSample/ { if (site != "") w[site] += weight; site = ""; weight = 0; cls = ""; next }
+    /objectClass = / { cls = $3 }
+    /weight = / { v = $3; u = $4; m = 1; if (u ~ /^kB/) m = 1024; else if (u ~ /^MB/) m = 1048576; else if (u ~ /^GB/) m = 1073741824
+      gsub(/[^0-9.]/, "", v); weight = v * m; total += weight }
+    /^[ \t]+[a-zA-Z_$][a-zA-Z0-9_$.]*\(/ {
+      if (site == "") { f = $1; sub(/\(.*/, "", f); if (f !~ /^(java|jdk|sun)\./) site = f " (" cls ")" }
+    }
+    END {
+      if (site != "") w[site] += weight
+      printf "\nallocation (sampled weight, by first non-JDK frame): %.0f MB in all\n\n| allocated in | share |\n|---|---:|\n", total / 1048576
+      for (s in w) printf "%d\t| `%s` | %.1f%% |\n", w[s], s, 100 * w[s] / total | "sort -rn | head -n 20 | cut -f2-"
+    }' "$WORK/alloc.txt"
+}
+report "$WORK/rec-$PID.jfr" "cumsum-api ($MODE)"
+[ -z "$TX_PID" ] || report "$WORK/rec-$TX_PID.jfr" "transaction-api"

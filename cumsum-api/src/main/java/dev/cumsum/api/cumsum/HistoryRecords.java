@@ -18,6 +18,15 @@ import dev.cumsum.transaction.v1.Values;
 /** Builds the history record handed to transaction-api. */
 final class HistoryRecords {
 
+	/** Cloned for each digest (never used itself). */
+	private static final MessageDigest SHA_256 = newSha256();
+
+	/** Most bytes {@link Lines} buffers before it feeds the digest. */
+	private static final int MAX_BUFFER = 8192;
+
+	/** Longest line of an integer: 20 characters and the line feed. */
+	private static final int MAX_LONG_LINE = 21;
+
 	private HistoryRecords() {
 	}
 
@@ -67,14 +76,7 @@ final class HistoryRecords {
 	 * ("Idempotency"); transaction-api only compares the bytes.
 	 */
 	static byte[] inputDigest(Mode mode, NumberArray input) {
-		MessageDigest sha256;
-		try {
-			sha256 = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every JDK has SHA-256", ex);
-		}
-		Lines lines = new Lines(sha256);
+		Lines lines = new Lines(sha256(), input);
 		lines.add(mode.label());
 		switch (input) {
 			case Longs longs -> {
@@ -92,19 +94,44 @@ final class HistoryRecords {
 	}
 
 	/**
+	 * A fresh SHA-256 digest: a copy of one made once, which saves the provider lookup
+	 * and its reflective construction on every request.
+	 */
+	private static MessageDigest sha256() {
+		try {
+			return (MessageDigest) SHA_256.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			return newSha256();
+		}
+	}
+
+	private static MessageDigest newSha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every JDK has SHA-256", ex);
+		}
+	}
+
+	/**
 	 * Feeds lines to the digest through one small buffer (no per-value byte arrays for
-	 * integers).
+	 * integers), sized for the input: a 10-element request needs ~200 bytes, not the 8
+	 * KiB the largest ones use.
 	 */
 	private static final class Lines {
 
 		private final MessageDigest digest;
 
-		private final byte[] buffer = new byte[8192];
+		private final byte[] buffer;
 
 		private int used;
 
-		Lines(MessageDigest digest) {
+		Lines(MessageDigest digest, NumberArray input) {
 			this.digest = digest;
+			this.buffer = new byte[(input instanceof Longs longs)
+					? (int) Math.min(MAX_BUFFER, (long) MAX_LONG_LINE * Math.max(1, longs.length())) : MAX_LONG_LINE];
 		}
 
 		void add(String text) {
@@ -115,8 +142,7 @@ final class HistoryRecords {
 		}
 
 		void add(long value) {
-			// at most 20 characters and the line feed
-			if (this.used > this.buffer.length - 21) {
+			if (this.used > this.buffer.length - MAX_LONG_LINE) {
 				flush();
 			}
 			if (value == Long.MIN_VALUE) {

@@ -1,6 +1,7 @@
 package dev.cumsum.api.delivery;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -84,7 +85,7 @@ class DeliveryMetrics {
 
 	void sent(int records, long nanos, boolean success) {
 		this.batchSize.record(records);
-		((success) ? this.batchSuccess : this.batchFailure).record(Duration.ofNanos(nanos));
+		((success) ? this.batchSuccess : this.batchFailure).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	void acknowledged(int records) {

@@ -64,6 +64,17 @@ class HistoryRecordsTests {
 			.isNotEqualTo(man);
 	}
 
+	@Test
+	void inputsLongerThanTheDigestBufferMatchTheDocumentedEncoding() throws Exception {
+		// 2,000 lines of up to 21 bytes: several times the 8 KiB the digest is fed in
+		long[] values = new long[2000];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = (i % 2 == 0) ? Long.MIN_VALUE + i : -i * 1_000_000_007L;
+		}
+		String[] texts = Arrays.stream(values).mapToObj(Long::toString).toArray(String[]::new);
+		assertThat(HistoryRecords.inputDigest(Mode.MAN, new Longs(values))).isEqualTo(documented("man", texts));
+	}
+
 	@Property(tries = 200)
 	void anyLongsMatchTheDocumentedEncoding(@ForAll long[] values) throws Exception {
 		String[] texts = Arrays.stream(values).mapToObj(Long::toString).toArray(String[]::new);

@@ -11,6 +11,7 @@ import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ class EmbeddedMongoConfiguration {
 	MongoServer embeddedMongoServer(EmbeddedMongoProperties properties) throws IOException {
 		Files.createDirectories(properties.dataDir());
 		Path file = properties.dataDir().resolve("transactions.mv").toAbsolutePath();
-		MongoServer server = new MongoServer(new CommittingH2Backend(file.toString()));
+		MongoServer server = new MongoServer(new CommittingH2Backend(open(file, properties.store())));
 		server.bind("127.0.0.1", 0);
 		InetSocketAddress address = server.getLocalAddress();
 		log.info("Embedded MongoDB (mongo-java-server) on {} with data in {}", address, file);
@@ -55,6 +56,22 @@ class EmbeddedMongoConfiguration {
 	}
 
 	/**
+	 * The MVStore as mongo-java-server's {@code H2Backend(String)} opens it, with the
+	 * settings that bound what a record costs on disk and in memory.
+	 */
+	static MVStore open(Path file, EmbeddedMongoProperties.Store settings) {
+		MVStore.Builder builder = new MVStore.Builder().fileName(file.toString())
+			.cacheSize((int) Math.max(1, settings.cacheSize().toMegabytes()))
+			.autoCompactFillRate(settings.autoCompactFillRate());
+		if (settings.compress()) {
+			builder.compress();
+		}
+		MVStore store = builder.open();
+		store.setRetentionTime((int) Math.min(Integer.MAX_VALUE, settings.retention().toMillis()));
+		return store;
+	}
+
+	/**
 	 * H2's store commits on a timer by default, so an acknowledged write could vanish if
 	 * the process is killed within that second; committing after each write command,
 	 * before its reply, makes an acknowledgement mean the write reached the file. Reads
@@ -66,8 +83,8 @@ class EmbeddedMongoConfiguration {
 		private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findAndModify", "findandmodify",
 				"createIndexes", "dropIndexes", "drop", "dropDatabase", "collMod", "create");
 
-		CommittingH2Backend(String fileName) {
-			super(fileName);
+		CommittingH2Backend(MVStore store) {
+			super(store);
 		}
 
 		@Override

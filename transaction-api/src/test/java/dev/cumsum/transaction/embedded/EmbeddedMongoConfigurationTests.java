@@ -23,11 +23,14 @@ import dev.cumsum.transaction.v1.TransactionServiceGrpc;
 import dev.cumsum.transaction.v1.TransactionServiceGrpc.TransactionServiceBlockingStub;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.unit.DataSize;
 
 import static dev.cumsum.transaction.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,6 +155,65 @@ class EmbeddedMongoConfigurationTests {
 			for (Record record : records) {
 				assertThat(getRecord(port, record)).isEqualTo(record);
 			}
+		}
+	}
+
+	@Test
+	void theStoreIsOpenedWithItsCacheAndRetentionSettings() {
+		EmbeddedMongoProperties.Store settings = new EmbeddedMongoProperties.Store(DataSize.ofMegabytes(4), true,
+				Duration.ofSeconds(3), 80);
+		try (MVStore store = EmbeddedMongoConfiguration.open(this.dataDir.resolve("settings.mv"), settings)) {
+			assertThat(store.getCacheSize()).isEqualTo(4);
+			assertThat(store.getRetentionTime()).isEqualTo(3000);
+		}
+	}
+
+	/**
+	 * Compression is what makes a record cost hundreds of bytes on disk instead of
+	 * kilobytes: the same compressible values take far less room in a compressed file.
+	 */
+	@Test
+	void compressedPagesTakeLessRoomOnDisk() {
+		EmbeddedMongoProperties.Store plain = new EmbeddedMongoProperties.Store(DataSize.ofMegabytes(4), false,
+				Duration.ofSeconds(2), 90);
+		EmbeddedMongoProperties.Store compressed = new EmbeddedMongoProperties.Store(DataSize.ofMegabytes(4), true,
+				Duration.ofSeconds(2), 90);
+		assertThat(storedBytes(compressed, "compressed.mv")).isLessThan(storedBytes(plain, "plain.mv") / 3);
+	}
+
+	/**
+	 * A data directory written before these settings (H2's defaults: no compression)
+	 * opens with them, and its records read back; new pages are then compressed.
+	 */
+	@Test
+	void aStoreWrittenWithoutCompressionOpensWithIt() {
+		Path file = this.dataDir.resolve("upgrade.mv");
+		try (MVStore before = MVStore.open(file.toString())) {
+			before.<Integer, String>openMap("records").put(1, "written by H2's defaults");
+			before.commit();
+		}
+		try (MVStore after = EmbeddedMongoConfiguration.open(file,
+				new EmbeddedMongoProperties.Store(DataSize.ofMegabytes(8), true, Duration.ofSeconds(2), 90))) {
+			MVMap<Integer, String> records = after.openMap("records");
+			assertThat(records.get(1)).isEqualTo("written by H2's defaults");
+			records.put(2, "written compressed");
+			after.commit();
+		}
+		try (MVStore reopened = MVStore.open(file.toString())) {
+			assertThat(reopened.<Integer, String>openMap("records")).containsEntry(1, "written by H2's defaults")
+				.containsEntry(2, "written compressed");
+		}
+	}
+
+	private long storedBytes(EmbeddedMongoProperties.Store settings, String name) {
+		Path file = this.dataDir.resolve(name);
+		try (MVStore store = EmbeddedMongoConfiguration.open(file, settings)) {
+			MVMap<Integer, String> map = store.openMap("records");
+			for (int i = 0; i < 2000; i++) {
+				map.put(i, "{\"arr\":[1,2,3,4,5,6,7,8,9,10],\"mode\":\"man\",\"pod\":\"local\"} " + i);
+			}
+			store.commit();
+			return store.getFileStore().size();
 		}
 	}
 
