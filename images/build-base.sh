@@ -11,7 +11,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # Modules of the two Spring Boot services (jdeps on their runtime classpaths, rounded up: Spring uses
-# java.beans from java.desktop, Tomcat java.naming/java.management, Netty jdk.unsupported, JFR for profiling).
+# java.beans from java.desktop, Tomcat (transaction-api) and Jetty (cumsum-api) java.naming/java.management,
+# Netty jdk.unsupported, JFR for profiling).
 modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.crypto.ec,jdk.jfr,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
 
 stamp="$("$JAVA_HOME/bin/java" -version 2>&1 | tr '\n' ' ') $modules $(sha256sum "$0" | cut -c1-16)"

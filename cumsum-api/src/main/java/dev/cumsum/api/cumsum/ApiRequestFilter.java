@@ -18,7 +18,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * it in {@code X-Request-Id} on every answer including errors, puts it on the trace span
  * and in the log context ({@code request_id}), and counts the request once it finished;
  * then gives its admission ticket back (after the answer was written, which is part of
- * what the ticket paid for).
+ * what the ticket paid for). After an error answer, what is left of the body is
+ * discarded, up to the body limit ({@link UnreadBody}), so the client gets its answer and
+ * keeps its connection.
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 
@@ -28,9 +30,12 @@ class ApiRequestFilter extends OncePerRequestFilter {
 
 	private final Tracer tracer;
 
-	ApiRequestFilter(ApiRequestMetrics metrics, Tracer tracer) {
+	private final long maxBodyBytes;
+
+	ApiRequestFilter(ApiRequestMetrics metrics, Tracer tracer, RequestLimits limits) {
 		this.metrics = metrics;
 		this.tracer = tracer;
+		this.maxBodyBytes = limits.maxBodySize().toBytes();
 	}
 
 	@Override
@@ -66,6 +71,9 @@ class ApiRequestFilter extends OncePerRequestFilter {
 			call.release();
 			MDC.remove(MDC_KEY);
 			this.metrics.count(call.mode(), response.getStatus(), call.overloaded());
+		}
+		if (response.getStatus() >= 400) {
+			UnreadBody.discard(request, response, this.maxBodyBytes);
 		}
 	}
 

@@ -17,11 +17,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Query parameters that are not valid percent-encoded UTF-8 ({@code ?after=%FF}) are the
- * client's error: 400 as a problem, before any filter or controller reads them (Tomcat
- * throws from {@code getParameter} on the first read, wherever that is, which would
- * otherwise surface as 500). POSTs are left alone: {@code POST /api} reads no parameter
- * (and is counted by its own filter), and parsing a form body here would read it before
- * its limits apply.
+ * client's error: 400 as a problem, before any filter or controller reads them (the
+ * servlet container throws from {@code getParameter} on the first read, wherever that is,
+ * which would otherwise surface as 500). POSTs are left alone: {@code POST /api} reads no
+ * parameter (and is counted by its own filter), and parsing a form body here would read
+ * it before its limits apply.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -41,8 +41,8 @@ class QueryParameterFilter extends OncePerRequestFilter {
 			request.getParameterMap();
 		}
 		catch (IllegalStateException ex) {
-			// Tomcat's InvalidParameterException (an IllegalStateException): a malformed
-			// query string
+			// a malformed query string: the container throws an IllegalStateException
+			// (Jetty and Tomcat alike; ProblemDetailScrubbingTests)
 			response.setStatus(HttpStatus.BAD_REQUEST.value());
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.getOutputStream()

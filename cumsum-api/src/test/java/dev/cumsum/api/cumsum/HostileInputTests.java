@@ -151,8 +151,8 @@ class HostileInputTests {
 			CompletableFuture<Long> written = CompletableFuture.supplyAsync(() -> {
 				long bytes = 0;
 				try {
-					// bounded: 64 MiB, far beyond the 1 MiB limit and Tomcat's 2 MB
-					// swallow limit
+					// bounded: 64 MiB, far beyond the 1 MiB limit (the container must not
+					// read it all)
 					while (bytes < 64L * MIB) {
 						out.write(spaces);
 						bytes += spaces.length;
