@@ -474,25 +474,28 @@ report() {
     FILENAME == curves { k = split($6, r, " "); at = 0
       for (i = 1; i <= k; i++) if (!at && $5 > 0 && r[i] >= 0.8 * $5) at = i * w
       printf "- new pod >= 80%% of its steady rate within 15 s of ready, %s%s, %s: %s, %s\n", $1, tag($2), $3, (at ? "after " at " s" : "not within " k * w " s"), verdict(at && at <= 15)
+      printf "- cumsum-api ready <= 1.5 s on one core, %s%s, %s: %.2f s, %s\n", $1, tag($2), $3, $4 / 1000, verdict($4 <= 1500)
       next }
     $15 != "" { printf "- %s%s, %s elements: **not measured**, %s\n", $1, tag($2), $3, $15; next }
-    { rps[$1, $2, $3] = $4; sizes[$3] = 1; vars[$2] = 1
+    { rps[$1, $2, $3] = $4; cus[$1, $2, $3] = $13; sizes[$3] = 1; vars[$2] = 1
       if ($1 ~ /^(off|async|strict|strict-api)$/) { if ($7 > apirss[$2]) apirss[$2] = $7; if ($8 != "-" && $8 > txrss) txrss = $8 } }
     END {
       for (v in vars) for (s in sizes) {
         g = rps["go-nethttp", "", s]; o = rps["off", v, s]
         goal = (s + 0 >= 1000) ? 1.4 : 0.7
-        if (o && g) printf "- compute path >= %.1fx go-nethttp%s, %s elements: %.2fx, %s\n", goal, tag(v), s, o / g, verdict(o / g >= goal)
+        if (o && g) printf "- compute path >= %.1fx go-nethttp%s, %s elements: %.2fx, %s (per CPU us of each server: %s)\n", goal, tag(v), s, o / g, verdict(o / g >= goal), \
+          (cus["off", v, s] > 0 && cus["go-nethttp", "", s] > 0) ? sprintf("%.2fx", cus["go-nethttp", "", s] / cus["off", v, s]) : "-"
         if (rps["strict", v, s] && o) { q = rps["strict", v, s] / o
           printf "- strict >= 0.5x compute-only%s, %s elements: %.2fx, %s\n", tag(v), s, q, verdict(q >= 0.5) }
         if (rps["strict-api", v, s] && o) { q = rps["strict-api", v, s] / o
-          printf "- strict with the API core alone (strict-api) >= 0.5x compute-only%s, %s elements: %.2fx, %s\n", tag(v), s, q, verdict(q >= 0.5) }
+          c = (cus["strict-api", v, s] > 0 && cus["off", v, s] > 0) ? cus["off", v, s] / cus["strict-api", v, s] : 0
+          printf "- strict, API side (strict-api) >= 0.6x compute-only%s, %s elements: %.2fx by req/s, %.2fx by cumsum-api CPU us per answer, %s\n", tag(v), s, q, c, verdict(q >= 0.6 || c >= 0.6) }
         if (rps["async", v, s] && o) { q = rps["async", v, s] / o
           printf "- async >= 0.8x compute-only%s, %s elements: %.2fx, %s\n", tag(v), s, q, verdict(q >= 0.8) }
         if ((v, s) in pp99) printf "- p99 <= 5 ms at 80%% of the maximum rate, compute path%s, %s elements: %s ms, %s\n", tag(v), s, pp99[v, s], verdict(pp99[v, s] <= 5)
       }
-      for (v in apirss) printf "- RSS <= 200 MiB under load, cumsum-api%s: max %d MiB, %s\n", tag(v), apirss[v], verdict(apirss[v] <= 200)
-      if (txrss) printf "- RSS <= 200 MiB under load, transaction-api: max %d MiB, %s\n", txrss, verdict(txrss <= 200)
+      for (v in apirss) printf "- RSS <= 256 MiB under load, cumsum-api%s: max %d MiB, %s\n", tag(v), apirss[v], verdict(apirss[v] <= 256)
+      if (txrss) printf "- RSS <= 256 MiB under load, transaction-api: max %d MiB, %s\n", txrss, verdict(txrss <= 256)
     }' "$PACED" "$CURVES" "$RESULTS" | sort
 }
 
