@@ -27,7 +27,8 @@ aot_prepare() {
   # shellcheck disable=SC2086
   (cd "$d" && taskset -c "$cpu" "$JAVA" $JVM_OPTS $spring_aot -XX:AOTCacheOutput="$d/app.aot" -jar "$app" \
     "$@" --training.requests="$training" > "$d/training.log" 2>&1) \
-    || { tail -n 20 "$d/training.log" >&2; echo "aot: training run of $jar failed" >&2; return 1; }
+    || { grep -v '\[aot\]' "$d/training.log" | grep -E -m 20 'ERROR|Exception|Training run' >&2
+         tail -n 5 "$d/training.log" >&2; echo "aot: training run of $jar failed" >&2; return 1; }
   [ -s "$d/app.aot" ] || { echo "aot: no cache written for $jar" >&2; return 1; }
   echo "$JAVA $JVM_OPTS $spring_aot -XX:AOTCache=$d/app.aot -jar $app"
 }
