@@ -2,9 +2,11 @@
 # Startup time of both services: process start to the first 200 from /actuator/health/readiness,
 # several runs each, min/median/max. Forms:
 #   jar  the plain executable jar (java -jar *-exec.jar)
+#   spring-aot  the same with -Dspring.aot.enabled=true (Spring AOT's generated bean definitions, no JDK cache)
 #   aot  the same jar extracted with Spring Boot's tools jar mode plus a JDK AOT cache (JEP 483/514/515,
 #        JDK 25: -XX:AOTCacheOutput on a training run, -XX:AOTCache after), trained as the images are:
-#        TRAINING_REQUESTS from images/aot.Dockerfile through the service's own endpoints, then exit
+#        TRAINING_REQUESTS from images/aot.Dockerfile through the service's own endpoints, then exit;
+#        with -Dspring.aot.enabled=true when the jar holds Spring AOT's generated code (as the images)
 # The server runs on core 0 (like a one-CPU pod), the readiness poll on core 1.
 #   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--api-jar P] [--tx-jar P]
 #                    [--out FILE] [--no-write]
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --api-jar) API_JAR=$2; shift ;;
     --tx-jar) TX_JAR=$2; shift ;;
     --no-write) WRITE=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -64,6 +66,7 @@ prepare() { # service form
   [ -f "$jar" ] || die "no $jar: run ./mvnw -q install -DskipTests first"
   case "$2" in
     jar) echo "$JAVA $JVM_OPTS -jar $jar" ;;
+    spring-aot) echo "$JAVA $JVM_OPTS -Dspring.aot.enabled=true -jar $jar" ;;
     aot)
       MPORT=$(port)
       # trained as in images/aot.Dockerfile (bench/lib/aot.sh): cumsum-api with delivery off
@@ -120,7 +123,8 @@ TABLE=$WORK/table.md
     set -- $sorted
     n=$#; mid=$(( (n + 1) / 2 ))
     med=$(printf '%s\n' $sorted | sed -n "${mid}p")
-    label=$f; [ "$f" = jar ] && label="plain jar"; [ "$f" = aot ] && label="extracted jar + JDK AOT cache"
+    label=$f; [ "$f" = jar ] && label="plain jar"; [ "$f" = spring-aot ] && label="plain jar + Spring AOT"
+    [ "$f" = aot ] && label="extracted jar + JDK AOT cache (+ Spring AOT when the jar has it)"
     awk -v s="$s" -v l="$label" -v a="$1" -v m="$med" -v z="${!n}" -v r="$ts" \
       'BEGIN { printf "| %s | %s | %.2f | %.2f | %.2f | %s |\n", s, l, a / 1000, m / 1000, z / 1000, r }'
   done < "$RESULTS"

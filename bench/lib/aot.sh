@@ -18,12 +18,17 @@ aot_prepare() {
   mkdir -p "$d"
   "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$d/app" >/dev/null
   app=$(ls "$d"/app/*.jar)
+  # a jar built with Spring AOT (process-aot) starts from its generated code, as the images do
+  # (Jib's jvmFlags); a jar without it (an older build, for a comparison) starts as before
+  local spring_aot=
+  if unzip -l "$jar" | grep '__ApplicationContextInitializer.class' >/dev/null; then spring_aot=-Dspring.aot.enabled=true; fi
   training=$(sed -n 's/^ENV TRAINING_REQUESTS=//p' "$root/images/aot.Dockerfile")
   [ -n "$training" ] || { echo "aot: no TRAINING_REQUESTS in images/aot.Dockerfile" >&2; return 1; }
   # shellcheck disable=SC2086
-  (cd "$d" && taskset -c "$cpu" "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$d/app.aot" -jar "$app" \
+  (cd "$d" && taskset -c "$cpu" "$JAVA" $JVM_OPTS $spring_aot -XX:AOTCacheOutput="$d/app.aot" -jar "$app" \
     "$@" --training.requests="$training" > "$d/training.log" 2>&1) \
-    || { tail -n 20 "$d/training.log" >&2; echo "aot: training run of $jar failed" >&2; return 1; }
+    || { grep -v '\[aot\]' "$d/training.log" | grep -E -m 20 'ERROR|Exception|Training run' >&2
+         tail -n 5 "$d/training.log" >&2; echo "aot: training run of $jar failed" >&2; return 1; }
   [ -s "$d/app.aot" ] || { echo "aot: no cache written for $jar" >&2; return 1; }
-  echo "$JAVA $JVM_OPTS -XX:AOTCache=$d/app.aot -jar $app"
+  echo "$JAVA $JVM_OPTS $spring_aot -XX:AOTCache=$d/app.aot -jar $app"
 }

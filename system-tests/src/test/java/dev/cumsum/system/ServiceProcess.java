@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One service's executable jar as a real process on loopback ports: test-support's
@@ -12,12 +13,25 @@ import java.util.List;
  */
 final class ServiceProcess extends dev.cumsum.testsupport.ServiceProcess {
 
+	/**
+	 * {@link #DEFAULT_JVM} plus {@code -Dspring.aot.enabled=true}: the bean definitions
+	 * Spring AOT generated at build time, as the images start.
+	 */
+	static final List<String> AOT_JVM = Stream.concat(DEFAULT_JVM.stream(), Stream.of("-Dspring.aot.enabled=true"))
+		.toList();
+
 	private ServiceProcess(String name, int managementPort, List<String> jvmOptions, List<String> args) {
 		super(name, managementPort, jvmOptions, args);
 	}
 
 	static ServiceProcess transactionApi(int grpcPort, int managementPort, String mongoUri, Path dataDir,
 			String... extra) {
+		return transactionApi(DEFAULT_JVM, grpcPort, managementPort, mongoUri, dataDir, extra);
+	}
+
+	/** With these JVM options instead of the small defaults (e.g. {@link #AOT_JVM}). */
+	static ServiceProcess transactionApi(List<String> jvmOptions, int grpcPort, int managementPort, String mongoUri,
+			Path dataDir, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--spring.grpc.server.port=" + grpcPort,
 				"--server.port=" + managementPort, "--spring.grpc.server.shutdown.grace-period=5s"));
 		if (mongoUri != null) {
@@ -27,7 +41,7 @@ final class ServiceProcess extends dev.cumsum.testsupport.ServiceProcess {
 			args.add("--history.embedded.data-dir=" + dataDir);
 		}
 		args.addAll(List.of(extra));
-		return new ServiceProcess("transaction-api", managementPort, DEFAULT_JVM, args);
+		return new ServiceProcess("transaction-api", managementPort, jvmOptions, args);
 	}
 
 	static ServiceProcess cumsumApi(int port, int managementPort, int transactionGrpcPort, String deliveryMode,

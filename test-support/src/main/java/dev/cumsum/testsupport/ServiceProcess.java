@@ -12,12 +12,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One service's executable jar ({@code <apps.dir>/<name>-exec.jar}, default
  * {@code target/apps}) as a real process on loopback ports, with its output in
- * {@code <logs.dir>/<name>-<start>.log} (default {@code target/process-logs}). Created
+ * {@code <logs.dir>/<name>-<n>.log} (default {@code target/process-logs}; n counts the
+ * starts of every process of that service in the JVM, one log per start). Created
  * stopped; {@link #start()} may be called again after {@link #kill()} or
  * {@link #terminate(Duration)} to restart it with the same arguments.
  */
@@ -25,6 +29,8 @@ public class ServiceProcess implements AutoCloseable {
 
 	/** Small heaps and C1 only: two services and the test share two cores. */
 	public static final List<String> DEFAULT_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+	private static final Map<String, AtomicInteger> STARTS = new ConcurrentHashMap<>();
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -38,7 +44,8 @@ public class ServiceProcess implements AutoCloseable {
 
 	private Process process;
 
-	private int starts;
+	/** This process's logs, one per start. */
+	private final List<Path> logs = new ArrayList<>();
 
 	/**
 	 * @param name the jar's name without {@code -exec.jar}: {@code cumsum-api} or
@@ -78,7 +85,11 @@ public class ServiceProcess implements AutoCloseable {
 	public ServiceProcess start() {
 		try {
 			Files.createDirectories(this.log);
-			Path out = this.log.resolve(this.name + "-" + (++this.starts) + ".log");
+			// numbered per service over every instance: several processes of one service
+			// in one test keep their own logs
+			Path out = this.log.resolve(this.name + "-"
+					+ STARTS.computeIfAbsent(this.name, (n) -> new AtomicInteger()).incrementAndGet() + ".log");
+			this.logs.add(out);
 			this.process = new ProcessBuilder(this.command).redirectErrorStream(true)
 				.redirectOutput(out.toFile())
 				.start();
@@ -169,8 +180,8 @@ public class ServiceProcess implements AutoCloseable {
 	/** Everything the process printed, over all its starts. */
 	public String output() throws IOException {
 		StringBuilder all = new StringBuilder();
-		for (int i = 1; i <= this.starts; i++) {
-			all.append(Files.readString(this.log.resolve(this.name + "-" + i + ".log")));
+		for (Path start : this.logs) {
+			all.append(Files.readString(start));
 		}
 		return all.toString();
 	}
@@ -178,7 +189,10 @@ public class ServiceProcess implements AutoCloseable {
 	/** The last 40 lines the current (or last) start printed. */
 	public String logTail() {
 		try {
-			List<String> lines = Files.readAllLines(this.log.resolve(this.name + "-" + this.starts + ".log"));
+			if (this.logs.isEmpty()) {
+				return "(not started)";
+			}
+			List<String> lines = Files.readAllLines(this.logs.get(this.logs.size() - 1));
 			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
 		}
 		catch (IOException ex) {

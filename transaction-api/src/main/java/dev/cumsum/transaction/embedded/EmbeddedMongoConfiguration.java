@@ -12,47 +12,92 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import org.h2.mvstore.MVStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
+import org.springframework.boot.mongodb.autoconfigure.MongoProperties;
+import org.springframework.boot.mongodb.autoconfigure.PropertiesMongoConnectionDetails;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * Local mode: with no {@code spring.mongodb.uri} the service runs mongo-java-server (the
- * MongoDB wire protocol in Java) on a loopback port, backed by an H2 file under the data
- * directory, and the real MongoDB driver connects to it. Never used when a URI is given.
+ * Local mode: with no {@code spring.mongodb.uri} (nor {@code spring.mongodb.host}) the
+ * service runs mongo-java-server (the MongoDB wire protocol in Java) on a loopback port,
+ * backed by an H2 file under the data directory, and the real MongoDB driver connects to
+ * it. Never started when a MongoDB is named.
+ * <p>
+ * The choice is made when the beans are created, not by a condition on the configuration:
+ * a Spring AOT build (process-aot) evaluates conditions once, at build time, and one
+ * build must serve both modes. So both beans always exist, and
+ * {@link #mongoConnectionDetails} is the application's only
+ * {@link MongoConnectionDetails} (Boot's own backs off): the embedded server's address in
+ * local mode, Boot's {@link PropertiesMongoConnectionDetails} (URI, host, credentials,
+ * SSL bundle) otherwise.
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional(EmbeddedMongoConfiguration.NoMongoUri.class)
 class EmbeddedMongoConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
+	/**
+	 * The embedded server in local mode, {@link LocalMongo#none()} when a MongoDB is
+	 * named.
+	 */
 	@Bean(destroyMethod = "shutdown")
-	MongoServer embeddedMongoServer(EmbeddedMongoProperties properties) throws IOException {
+	LocalMongo embeddedMongoServer(Environment environment, EmbeddedMongoProperties properties) throws IOException {
+		if (mongoConfigured(environment)) {
+			return LocalMongo.none();
+		}
 		Files.createDirectories(properties.dataDir());
 		Path file = properties.dataDir().resolve("transactions.mv").toAbsolutePath();
 		MongoServer server = new MongoServer(new CommittingH2Backend(open(file, properties.store())));
 		server.bind("127.0.0.1", 0);
 		InetSocketAddress address = server.getLocalAddress();
 		log.info("Embedded MongoDB (mongo-java-server) on {} with data in {}", address, file);
-		return server;
+		return new LocalMongo(server,
+				new ConnectionString("mongodb://127.0.0.1:" + address.getPort() + "/" + properties.database()));
 	}
 
 	@Bean
-	MongoConnectionDetails embeddedMongoConnectionDetails(MongoServer embeddedMongoServer,
-			EmbeddedMongoProperties properties) {
-		InetSocketAddress address = embeddedMongoServer.getLocalAddress();
-		ConnectionString uri = new ConnectionString(
-				"mongodb://127.0.0.1:" + address.getPort() + "/" + properties.database());
-		return () -> uri;
+	MongoConnectionDetails mongoConnectionDetails(LocalMongo embeddedMongoServer, MongoProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		ConnectionString local = embeddedMongoServer.connectionString();
+		if (local != null) {
+			return () -> local;
+		}
+		return new PropertiesMongoConnectionDetails(properties, sslBundles.getIfAvailable());
+	}
+
+	/** True when a MongoDB is named: no embedded server then. */
+	static boolean mongoConfigured(Environment environment) {
+		return StringUtils.hasText(environment.getProperty("spring.mongodb.uri"))
+				|| StringUtils.hasText(environment.getProperty("spring.mongodb.host"));
+	}
+
+	/**
+	 * The embedded server and its connection string, or neither.
+	 *
+	 * @param server the running server, null when a MongoDB is named
+	 * @param connectionString where it listens, null when a MongoDB is named
+	 */
+	record LocalMongo(@Nullable MongoServer server, @Nullable ConnectionString connectionString) {
+
+		static LocalMongo none() {
+			return new LocalMongo(null, null);
+		}
+
+		void shutdown() {
+			if (this.server != null) {
+				this.server.shutdown();
+			}
+		}
+
 	}
 
 	/**
@@ -99,16 +144,6 @@ class EmbeddedMongoConfiguration {
 		private static boolean isWrite(MongoMessage message) {
 			Iterator<String> keys = message.getDocument().keySet().iterator();
 			return keys.hasNext() && WRITES.contains(keys.next());
-		}
-
-	}
-
-	static final class NoMongoUri implements Condition {
-
-		@Override
-		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			return !StringUtils.hasText(context.getEnvironment().getProperty("spring.mongodb.uri"))
-					&& !StringUtils.hasText(context.getEnvironment().getProperty("spring.mongodb.host"));
 		}
 
 	}
