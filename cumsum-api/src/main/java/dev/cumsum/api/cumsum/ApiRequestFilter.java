@@ -7,6 +7,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.slf4j.MDC;
@@ -20,7 +21,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * then gives its admission ticket back (after the answer was written, which is part of
  * what the ticket paid for). After an error answer, what is left of the body is
  * discarded, up to the body limit ({@link UnreadBody}), so the client gets its answer and
- * keeps its connection.
+ * keeps its connection. When Spring's {@code http.server.requests} observation skipped
+ * the request ({@link ApiObservationPredicate}: not traced), the filter records that
+ * timer itself ({@link ApiRequestTimers}).
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 
@@ -28,12 +31,15 @@ class ApiRequestFilter extends OncePerRequestFilter {
 
 	private final ApiRequestMetrics metrics;
 
+	private final ApiRequestTimers timers;
+
 	private final Tracer tracer;
 
 	private final long maxBodyBytes;
 
-	ApiRequestFilter(ApiRequestMetrics metrics, Tracer tracer, RequestLimits limits) {
+	ApiRequestFilter(ApiRequestMetrics metrics, ApiRequestTimers timers, Tracer tracer, RequestLimits limits) {
 		this.metrics = metrics;
+		this.timers = timers;
 		this.tracer = tracer;
 		this.maxBodyBytes = limits.maxBodySize().toBytes();
 	}
@@ -45,6 +51,34 @@ class ApiRequestFilter extends OncePerRequestFilter {
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		// Spring's observation skipped this request (ApiObservationPredicate): time it
+		// here
+		boolean timed = request.getAttribute(ApiObservationPredicate.UNOBSERVED) != null;
+		long start = timed ? System.nanoTime() : 0;
+		LongTaskTimer.Sample active = timed ? this.timers.start() : null;
+		Throwable error = null;
+		try {
+			filter(request, response, chain);
+		}
+		catch (ServletException | IOException | RuntimeException | Error ex) {
+			error = (ex instanceof ServletException servlet && servlet.getRootCause() != null) ? servlet.getRootCause()
+					: ex;
+			throw ex;
+		}
+		finally {
+			if (active != null) {
+				active.stop();
+				// as Spring's filter: an exception that escapes is a 500 unless an answer
+				// was
+				// committed
+				int status = (error != null && !response.isCommitted()) ? 500 : response.getStatus();
+				this.timers.record(request, status, error, System.nanoTime() - start);
+			}
+		}
+	}
+
+	private void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String id = request.getHeader(RequestIds.HEADER);
 		boolean valid;
