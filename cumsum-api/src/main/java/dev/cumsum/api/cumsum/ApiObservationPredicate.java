@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -33,6 +34,8 @@ class ApiObservationPredicate implements ObservationPredicate {
 
 	/**
 	 * Request attribute: Spring's observation was skipped, the filter times the request.
+	 * Its value is the trace id of an incoming unsampled trace context, or an empty
+	 * string when there was none.
 	 */
 	static final String UNOBSERVED = ApiObservationPredicate.class.getName() + ".unobserved";
 
@@ -75,10 +78,14 @@ class ApiObservationPredicate implements ObservationPredicate {
 			return true;
 		}
 		HttpServletRequest request = server.getCarrier();
-		if (!isApiPost(request) || this.alwaysSampled || sampledParent(request)) {
+		if (!isApiPost(request) || this.alwaysSampled) {
 			return true;
 		}
-		request.setAttribute(UNOBSERVED, Boolean.TRUE);
+		SpanContext parent = parent(request);
+		if (parent.isSampled()) {
+			return true;
+		}
+		request.setAttribute(UNOBSERVED, parent.isValid() ? parent.getTraceId() : "");
 		return false;
 	}
 
@@ -90,12 +97,12 @@ class ApiObservationPredicate implements ObservationPredicate {
 		return "/api".equals(path) || "/api/".equals(path);
 	}
 
-	private boolean sampledParent(HttpServletRequest request) {
+	private SpanContext parent(HttpServletRequest request) {
 		if (this.propagator == null) {
-			return false;
+			return SpanContext.getInvalid();
 		}
 		Context extracted = this.propagator.extract(Context.root(), request, HEADERS);
-		return Span.fromContext(extracted).getSpanContext().isSampled();
+		return Span.fromContext(extracted).getSpanContext();
 	}
 
 }

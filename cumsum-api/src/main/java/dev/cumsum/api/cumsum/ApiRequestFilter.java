@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -28,6 +30,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ApiRequestFilter extends OncePerRequestFilter {
 
 	static final String MDC_KEY = "request_id";
+
+	/** The log context keys of the trace and span (Micrometer Tracing's). */
+	static final String MDC_TRACE_ID = "traceId";
+
+	static final String MDC_SPAN_ID = "spanId";
+
+	private static final IdGenerator IDS = IdGenerator.random();
 
 	private final ApiRequestMetrics metrics;
 
@@ -52,14 +61,22 @@ class ApiRequestFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		// Spring's observation skipped this request (ApiObservationPredicate): time it
-		// here
-		boolean timed = request.getAttribute(ApiObservationPredicate.UNOBSERVED) != null;
-		long start = timed ? System.nanoTime() : 0;
-		LongTaskTimer.Sample active = timed ? this.timers.start() : null;
+		if (!(request.getAttribute(ApiObservationPredicate.UNOBSERVED) instanceof String parentTraceId)) {
+			filter(request, response, chain, null);
+			return;
+		}
+		// Spring's observation skipped this request (ApiObservationPredicate): timed
+		// here,
+		// with the ids an unsampled span had (the caller's trace or a new one, a new
+		// span)
+		long start = System.nanoTime();
+		LongTaskTimer.Sample active = this.timers.start();
+		String traceId = parentTraceId.isEmpty() ? IDS.generateTraceId() : parentTraceId;
+		MDC.put(MDC_TRACE_ID, traceId);
+		MDC.put(MDC_SPAN_ID, IDS.generateSpanId());
 		Throwable error = null;
 		try {
-			filter(request, response, chain);
+			filter(request, response, chain, traceId);
 		}
 		catch (ServletException | IOException | RuntimeException | Error ex) {
 			error = (ex instanceof ServletException servlet && servlet.getRootCause() != null) ? servlet.getRootCause()
@@ -67,19 +84,22 @@ class ApiRequestFilter extends OncePerRequestFilter {
 			throw ex;
 		}
 		finally {
-			if (active != null) {
-				active.stop();
-				// as Spring's filter: an exception that escapes is a 500 unless an answer
-				// was
-				// committed
-				int status = (error != null && !response.isCommitted()) ? 500 : response.getStatus();
-				this.timers.record(request, status, error, System.nanoTime() - start);
-			}
+			MDC.remove(MDC_TRACE_ID);
+			MDC.remove(MDC_SPAN_ID);
+			active.stop();
+			// as Spring's filter: an exception that escapes is a 500 unless an answer was
+			// committed
+			int status = (error != null && !response.isCommitted()) ? 500 : response.getStatus();
+			this.timers.record(request, status, error, System.nanoTime() - start);
 		}
 	}
 
-	private void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
+	/**
+	 * @param traceId the trace id of an untraced request (no span), null when Spring's
+	 * observation made a span
+	 */
+	private void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			@Nullable String traceId) throws ServletException, IOException {
 		String id = request.getHeader(RequestIds.HEADER);
 		boolean valid;
 		if (id == null || id.isEmpty()) {
@@ -89,7 +109,7 @@ class ApiRequestFilter extends OncePerRequestFilter {
 		else {
 			valid = RequestIds.isValid(id);
 		}
-		ApiCall call = ApiCall.start(request, valid ? id : null);
+		ApiCall call = ApiCall.start(request, valid ? id : null, traceId);
 		if (valid) {
 			response.setHeader(RequestIds.HEADER, id);
 			MDC.put(MDC_KEY, id);
