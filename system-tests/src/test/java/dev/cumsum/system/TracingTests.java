@@ -137,8 +137,8 @@ class TracingTests {
 							"application=\"cumsum-api\"")
 					.endsWith(" 5"));
 			assertThat(scrape.body()).contains(
-					"http_server_requests_seconds_bucket{application=\"cumsum-api\",error=\"none\",exception=\"none\",le=\"0.001\",method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/api\"}",
-					"http_server_requests_seconds_bucket{application=\"cumsum-api\",error=\"none\",exception=\"none\",le=\"+Inf\",method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/api\"} 5");
+					"http_server_requests_seconds_bucket{application=\"cumsum-api\",error=\"none\",exception=\"none\",method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/api\",le=\"0.001\"}",
+					"http_server_requests_seconds_bucket{application=\"cumsum-api\",error=\"none\",exception=\"none\",method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/api\",le=\"+Inf\"} 5");
 		}
 	}
 
