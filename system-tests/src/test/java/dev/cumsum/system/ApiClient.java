@@ -36,12 +36,21 @@ final class ApiClient {
 	}
 
 	HttpResponse<String> post(String body, String requestId) throws IOException, InterruptedException {
+		return post(body, requestId, new String[0]);
+	}
+
+	/** POST /api with further headers (name, value, ...). */
+	HttpResponse<String> post(String body, String requestId, String... headers)
+			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + "/api"))
 			.timeout(Duration.ofSeconds(10))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body));
 		if (requestId != null) {
 			request.header("X-Request-Id", requestId);
+		}
+		if (headers.length > 0) {
+			request.headers(headers);
 		}
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}

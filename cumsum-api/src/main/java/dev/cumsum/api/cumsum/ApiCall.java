@@ -17,6 +17,8 @@ final class ApiCall {
 
 	private final @Nullable String requestId;
 
+	private final @Nullable String traceId;
+
 	private @Nullable Mode mode;
 
 	private Admission.@Nullable Ticket ticket;
@@ -27,11 +29,20 @@ final class ApiCall {
 	 * @param requestId the request id, null when the client sent an invalid one
 	 */
 	ApiCall(@Nullable String requestId) {
-		this.requestId = requestId;
+		this(requestId, null);
 	}
 
-	static ApiCall start(HttpServletRequest request, @Nullable String requestId) {
-		ApiCall call = new ApiCall(requestId);
+	ApiCall(@Nullable String requestId, @Nullable String traceId) {
+		this.requestId = requestId;
+		this.traceId = traceId;
+	}
+
+	/**
+	 * @param traceId the trace id of a request without a span (untraced,
+	 * {@link ApiObservationPredicate}), null when it has one
+	 */
+	static ApiCall start(HttpServletRequest request, @Nullable String requestId, @Nullable String traceId) {
+		ApiCall call = new ApiCall(requestId, traceId);
 		request.setAttribute(ATTRIBUTE, call);
 		return call;
 	}
@@ -45,6 +56,11 @@ final class ApiCall {
 
 	@Nullable String requestId() {
 		return this.requestId;
+	}
+
+	/** The trace id of a request without a span, null when it has a span. */
+	@Nullable String traceId() {
+		return this.traceId;
 	}
 
 	/**

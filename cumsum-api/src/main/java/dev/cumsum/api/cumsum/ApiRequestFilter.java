@@ -7,8 +7,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -20,20 +23,32 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * then gives its admission ticket back (after the answer was written, which is part of
  * what the ticket paid for). After an error answer, what is left of the body is
  * discarded, up to the body limit ({@link UnreadBody}), so the client gets its answer and
- * keeps its connection.
+ * keeps its connection. When Spring's {@code http.server.requests} observation skipped
+ * the request ({@link ApiObservationPredicate}: not traced), the filter records that
+ * timer itself ({@link ApiRequestTimers}).
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 
 	static final String MDC_KEY = "request_id";
 
+	/** The log context keys of the trace and span (Micrometer Tracing's). */
+	static final String MDC_TRACE_ID = "traceId";
+
+	static final String MDC_SPAN_ID = "spanId";
+
+	private static final IdGenerator IDS = IdGenerator.random();
+
 	private final ApiRequestMetrics metrics;
+
+	private final ApiRequestTimers timers;
 
 	private final Tracer tracer;
 
 	private final long maxBodyBytes;
 
-	ApiRequestFilter(ApiRequestMetrics metrics, Tracer tracer, RequestLimits limits) {
+	ApiRequestFilter(ApiRequestMetrics metrics, ApiRequestTimers timers, Tracer tracer, RequestLimits limits) {
 		this.metrics = metrics;
+		this.timers = timers;
 		this.tracer = tracer;
 		this.maxBodyBytes = limits.maxBodySize().toBytes();
 	}
@@ -46,6 +61,45 @@ class ApiRequestFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (!(request.getAttribute(ApiObservationPredicate.UNOBSERVED) instanceof String parentTraceId)) {
+			filter(request, response, chain, null);
+			return;
+		}
+		// Spring's observation skipped this request (ApiObservationPredicate): timed
+		// here,
+		// with the ids an unsampled span had (the caller's trace or a new one, a new
+		// span)
+		long start = System.nanoTime();
+		LongTaskTimer.Sample active = this.timers.start();
+		String traceId = parentTraceId.isEmpty() ? IDS.generateTraceId() : parentTraceId;
+		MDC.put(MDC_TRACE_ID, traceId);
+		MDC.put(MDC_SPAN_ID, IDS.generateSpanId());
+		Throwable error = null;
+		try {
+			filter(request, response, chain, traceId);
+		}
+		catch (ServletException | IOException | RuntimeException | Error ex) {
+			error = (ex instanceof ServletException servlet && servlet.getRootCause() != null) ? servlet.getRootCause()
+					: ex;
+			throw ex;
+		}
+		finally {
+			MDC.remove(MDC_TRACE_ID);
+			MDC.remove(MDC_SPAN_ID);
+			active.stop();
+			// as Spring's filter: an exception that escapes is a 500 unless an answer was
+			// committed
+			int status = (error != null && !response.isCommitted()) ? 500 : response.getStatus();
+			this.timers.record(request, status, error, System.nanoTime() - start);
+		}
+	}
+
+	/**
+	 * @param traceId the trace id of an untraced request (no span), null when Spring's
+	 * observation made a span
+	 */
+	private void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			@Nullable String traceId) throws ServletException, IOException {
 		String id = request.getHeader(RequestIds.HEADER);
 		boolean valid;
 		if (id == null || id.isEmpty()) {
@@ -55,7 +109,7 @@ class ApiRequestFilter extends OncePerRequestFilter {
 		else {
 			valid = RequestIds.isValid(id);
 		}
-		ApiCall call = ApiCall.start(request, valid ? id : null);
+		ApiCall call = ApiCall.start(request, valid ? id : null, traceId);
 		if (valid) {
 			response.setHeader(RequestIds.HEADER, id);
 			MDC.put(MDC_KEY, id);

@@ -11,10 +11,10 @@ import org.springframework.context.annotation.Configuration;
 class ApiRequestFilterConfiguration {
 
 	@Bean
-	FilterRegistrationBean<ApiRequestFilter> apiRequestFilter(ApiRequestMetrics metrics, ObjectProvider<Tracer> tracer,
-			RequestLimits limits) {
+	FilterRegistrationBean<ApiRequestFilter> apiRequestFilter(ApiRequestMetrics metrics, ApiRequestTimers timers,
+			ObjectProvider<Tracer> tracer, RequestLimits limits) {
 		FilterRegistrationBean<ApiRequestFilter> registration = new FilterRegistrationBean<>(
-				new ApiRequestFilter(metrics, tracer.getIfAvailable(() -> Tracer.NOOP), limits));
+				new ApiRequestFilter(metrics, timers, tracer.getIfAvailable(() -> Tracer.NOOP), limits));
 		registration.addUrlPatterns("/api", "/api/");
 		return registration;
 	}

@@ -66,7 +66,7 @@ class CumSumController {
 
 		if (this.delivery.enabled()) {
 			Record record = HistoryRecords.of(requestId, receivedAt, body.mode(), body.values(), sums, execNs, this.pod,
-					traceId());
+					traceId(call));
 			this.delivery.deliver(record);
 		}
 		// ids and sizes only: request bodies are never logged
@@ -76,7 +76,11 @@ class CumSumController {
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
 	}
 
-	private String traceId() {
+	private String traceId(ApiCall call) {
+		if (call.traceId() != null) {
+			// untraced (ApiObservationPredicate): the id its log lines carry
+			return call.traceId();
+		}
 		Tracer tracer = this.tracer.getIfAvailable();
 		Span span = (tracer != null) ? tracer.currentSpan() : null;
 		return (span != null) ? span.context().traceId() : "";

@@ -139,6 +139,34 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 			.isEqualTo(batches + 2);
 	}
 
+	/**
+	 * Untraced POST /api is timed by ApiRequestFilter, not Spring's observation
+	 * (ApiObservationPredicate; tests export no traces, so sampling is 0): the same
+	 * labels as the observation's, including {@code uri="UNKNOWN"} when no handler
+	 * matched, and the in-flight series.
+	 */
+	@Test
+	@Order(5)
+	void untracedRequestsHaveTheObservationsLabels() {
+		assertThat(
+				TestHttp.post(this.port, "/api", "text/plain", HttpRequest.BodyPublishers.ofString("1")).statusCode())
+			.isEqualTo(415);
+		assertThat(postJson(this.port, "/api", "not json").statusCode()).isEqualTo(400);
+
+		Map<String, Double> counts = TestHttp.samples(this.managementPort, "http_server_requests_seconds_count");
+		assertThat(counts.keySet()).anySatisfy((labels) -> assertThat(
+				TestHttp.hasLabels(labels, "application=\"cumsum-api\"", "error=\"none\"", "exception=\"none\"",
+						"method=\"POST\"", "outcome=\"CLIENT_ERROR\"", "status=\"415\"", "uri=\"UNKNOWN\""))
+			.isTrue());
+		assertThat(counts.keySet())
+			.anySatisfy((labels) -> assertThat(TestHttp.hasLabels(labels, "error=\"none\"", "exception=\"none\"",
+					"method=\"POST\"", "outcome=\"CLIENT_ERROR\"", "status=\"400\"", "uri=\"/api\""))
+				.isTrue());
+		assertThat(sample(this.managementPort, "http_server_requests_active_seconds_gcount", "exception=\"none\"",
+				"method=\"POST\"", "outcome=\"SUCCESS\"", "status=\"200\"", "uri=\"UNKNOWN\""))
+			.isZero();
+	}
+
 	private double records(String result) {
 		return sample(this.managementPort, "cumsum_delivery_records_total", "delivery=\"strict\"",
 				"result=\"" + result + "\"");
