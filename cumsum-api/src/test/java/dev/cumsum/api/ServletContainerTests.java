@@ -93,9 +93,10 @@ class ServletContainerTests {
 			socket.setSoTimeout(20_000);
 			OutputStream out = socket.getOutputStream();
 			InputStream in = new BufferedInputStream(socket.getInputStream());
-			// declares 2 MiB, sends 64 KiB of it: the answer must not wait for the rest
+			// declares 3 MiB (more than the twice the limit the server would discard),
+			// sends 64 KiB of it: the answer must not wait for the rest
 			out.write(("POST /api HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-					+ "Content-Length: " + (2 * 1024 * 1024) + "\r\n\r\n{\"arr\":[" + " ".repeat(64 * 1024))
+					+ "Content-Length: " + (3 * 1024 * 1024) + "\r\n\r\n{\"arr\":[" + " ".repeat(64 * 1024))
 				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			Response response = Response.read(in);
@@ -113,38 +114,30 @@ class ServletContainerTests {
 		}
 
 		static Response read(InputStream in) throws IOException {
-			String statusLine = line(in);
+			String statusLine = TestHttp.readLine(in);
 			if (statusLine.isEmpty()) {
 				throw new AssertionError("the connection ended without an answer");
 			}
 			int status = Integer.parseInt(statusLine.split(" ")[1]);
 			Map<String, String> headers = new HashMap<>();
-			for (String line = line(in); !line.isEmpty(); line = line(in)) {
+			for (String line = TestHttp.readLine(in); !line.isEmpty(); line = TestHttp.readLine(in)) {
 				int colon = line.indexOf(':');
 				headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
 						line.substring(colon + 1).strip());
 			}
 			ByteArrayOutputStream body = new ByteArrayOutputStream();
 			if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-				for (int size = Integer.parseInt(line(in), 16); size > 0; size = Integer.parseInt(line(in), 16)) {
+				for (int size = Integer.parseInt(TestHttp.readLine(in), 16); size > 0; size = Integer
+					.parseInt(TestHttp.readLine(in), 16)) {
 					body.write(in.readNBytes(size));
-					line(in);
+					TestHttp.readLine(in);
 				}
-				line(in);
+				TestHttp.readLine(in);
 			}
 			else {
 				body.write(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))));
 			}
 			return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
-		}
-
-		private static String line(InputStream in) throws IOException {
-			StringBuilder line = new StringBuilder();
-			int b;
-			while ((b = in.read()) != -1 && b != '\n') {
-				line.append((char) b);
-			}
-			return line.toString().strip();
 		}
 
 	}

@@ -22,10 +22,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * and in the log context ({@code request_id}), and counts the request once it finished;
  * then gives its admission ticket back (after the answer was written, which is part of
  * what the ticket paid for). After an error answer, what is left of the body is
- * discarded, up to the body limit ({@link UnreadBody}), so the client gets its answer and
- * keeps its connection. When Spring's {@code http.server.requests} observation skipped
- * the request ({@link ApiObservationPredicate}: not traced), the filter records that
- * timer itself ({@link ApiRequestTimers}).
+ * discarded, up to twice the body limit ({@link UnreadBody}), so the client gets its
+ * answer and keeps its connection. When Spring's {@code http.server.requests} observation
+ * skipped the request ({@link ApiObservationPredicate}: not traced), the filter records
+ * that timer itself ({@link ApiRequestTimers}).
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 

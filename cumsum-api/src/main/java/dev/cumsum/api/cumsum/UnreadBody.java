@@ -18,10 +18,12 @@ import org.springframework.http.HttpHeaders;
  * otherwise marks the connection non-persistent: it shuts the output down after the
  * answer and closes the socket when more of the body arrives, and a close with unread
  * bytes is a TCP reset, which can make the client lose the answer it was sent (RFC 9112,
- * 9.6). A body declared larger than the limit is not read at all (its 413 goes out with
- * {@code Connection: close}, as does the answer to a body that turns out larger than the
- * limit while it is discarded), nor is one the client holds back until
- * {@code 100 Continue}, so no client can make the server read more than the limit.
+ * 9.6). Up to twice the body limit is discarded, so that a client sending a body just
+ * over the limit reads its 413 instead of a reset (Tomcat swallows 2 MB by default for
+ * the same reason). A body declared larger than that is not read at all (its answer goes
+ * out with {@code Connection: close}, as does the answer to a body that turns out larger
+ * while it is discarded), nor is one the client holds back until {@code 100 Continue}, so
+ * no client can make the server read more than twice the limit.
  */
 final class UnreadBody {
 
@@ -31,10 +33,11 @@ final class UnreadBody {
 	}
 
 	/**
-	 * Sends the answer, then reads and discards the rest of the body up to
-	 * {@code maxBytes}; gives up quietly when the client is gone.
+	 * Sends the answer, then reads and discards the rest of the body up to twice
+	 * {@code maxBodyBytes}; gives up quietly when the client is gone.
 	 */
-	static void discard(HttpServletRequest request, HttpServletResponse response, long maxBytes) {
+	static void discard(HttpServletRequest request, HttpServletResponse response, long maxBodyBytes) {
+		long maxBytes = 2 * maxBodyBytes;
 		long declared = request.getContentLengthLong();
 		if (declared > maxBytes || declared == 0 || request.getHeader(HttpHeaders.EXPECT) != null) {
 			return;
