@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.observation.ServerHttpObservationDocumentation.LowCardinalityKeyNames;
@@ -107,19 +108,11 @@ class ApiRequestTimers {
 	}
 
 	private Timer register(Key key) {
-		String outcome = switch (key.status / 100) {
-			case 1 -> "INFORMATIONAL";
-			case 2 -> "SUCCESS";
-			case 3 -> "REDIRECTION";
-			case 4 -> "CLIENT_ERROR";
-			case 5 -> "SERVER_ERROR";
-			default -> "UNKNOWN";
-		};
 		return Timer.builder(NAME)
 			.tags(Tags.of(LowCardinalityKeyNames.METHOD.asString(), "POST", LowCardinalityKeyNames.URI.asString(),
 					key.uri, LowCardinalityKeyNames.STATUS.asString(), Integer.toString(key.status),
-					LowCardinalityKeyNames.OUTCOME.asString(), outcome, LowCardinalityKeyNames.EXCEPTION.asString(),
-					key.exception, "error", key.exception))
+					LowCardinalityKeyNames.OUTCOME.asString(), Outcome.forStatus(key.status).name(),
+					LowCardinalityKeyNames.EXCEPTION.asString(), key.exception, "error", key.exception))
 			.register(this.registry);
 	}
 
