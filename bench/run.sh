@@ -17,6 +17,12 @@
 #            --curve S (0: none) --curve-window S --curve-forms jar,aot --jvm-opts '...'
 #            --api-jar [LABEL=]PATH (repeatable: every cumsum-api row runs once per jar, side by side)
 #            --tx-jar PATH --peers-dir DIR --out FILE --no-write
+#            --rate N (the measured run of every row offers N req/s, paced, instead of the maximum: to compare
+#            rows' CPU per answer at one rate; the off row's 80% run is skipped)
+#   curve forms: jar, aot, and variants of aot: aot@N (a cache trained with N requests instead of
+#   TRAINING_REQUESTS), aot+eager (-XX:+AOTCompileEagerly when serving), e.g. aot@100000+eager
+#   every run logs user/system CPU and voluntary/involuntary context switches per answer of each JVM row,
+#   and for each curve window the CPU seconds of the JIT compiler threads, GC/VM threads and the rest
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +53,7 @@ SMOKE=0
 SERVER_CPU=0
 LOAD_CPU=1
 READY_TIMEOUT=120
+RATE=
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -72,7 +79,8 @@ while [ $# -gt 0 ]; do
     --peers-dir) PEERS_DIR=$2; shift ;;
     --out) OUT=$2; shift ;;
     --no-write) WRITE=0 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --rate) RATE=$2; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -89,7 +97,7 @@ for t in wrk nginx curl taskset "$JAVA"; do command -v "$t" >/dev/null || die "m
 for v in "${API_JARS[@]}"; do [ -f "${v#*=}" ] || die "no ${v#*=}: run ./mvnw -q install -DskipTests first"; done
 case ",$ROWS," in *,async,*|*,strict,*|*,strict-api,*) [ -f "$TX_JAR" ] || die "no $TX_JAR" ;; esac
 . "$BENCH/lib/aot.sh"
-case ",$CURVE_FORMS," in *,aot,*) aot_supported || { log "this JVM cannot write an AOT cache: curves of the plain jar only"; CURVE_FORMS=jar; } ;; esac
+case ",$CURVE_FORMS," in *,aot*) aot_supported || { log "this JVM cannot write an AOT cache: curves of the plain jar only"; CURVE_FORMS=jar; } ;; esac
 [ "$CURVE" = 0 ] || [ $((CURVE % CURVE_WINDOW)) = 0 ] || die "--curve must be a multiple of --curve-window"
 
 WORK=$(mktemp -d /tmp/cumsum-bench.XXXXXX)
@@ -146,6 +154,50 @@ proc_ticks() {
   echo "$total"
 }
 core_ticks() { awk -v c="cpu$SERVER_CPU" '$1 == c { print $2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat; }
+
+# "user_ticks system_ticks voluntary_switches involuntary_switches" of a process: CPU from /proc/PID/stat
+# (all threads, ended ones too), context switches summed over its live threads (/proc/PID/status has
+# the main thread's only)
+proc_detail() { # pid
+  local u s
+  read -r u s < <(sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }')
+  cat "/proc/$1"/task/*/status 2>/dev/null | awk -v u="$u" -v s="$s" '
+    /^voluntary_ctxt_switches/ { v += $2 } /^nonvoluntary_ctxt_switches/ { n += $2 } END { print u, s, v, n }'
+}
+# per-answer figures between two proc_detail samples: user and system CPU us, voluntary and involuntary
+# context switches
+detail_per_answer() { # "before" "after" answers
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$CLK_TCK" 'BEGIN { split(a, x, " "); split(b, y, " "); if (n < 1) n = 1
+    printf "user %.0f us + system %.0f us, context switches %.2f voluntary + %.2f involuntary", (y[1] - x[1]) * 1e6 / hz / n,
+      (y[2] - x[2]) * 1e6 / hz / n, (y[3] - x[3]) / n, (y[4] - x[4]) / n }'
+}
+# "tid<TAB>ticks<TAB>name" of each live thread of a process
+thread_ticks() { # pid
+  local t
+  for t in "/proc/$1"/task/*/stat; do sed -E 's/^([0-9]+) \((.*)\) (.*)$/\1\t\2\t\3/' "$t" 2>/dev/null \
+    | awk -F'\t' '{ split($3, x, " "); print $1 "\t" x[12] + x[13] "\t" $2 }'; done
+}
+# CPU us per answer by thread name (digits folded: one line for all carriers, event loops, ...) between
+# two thread_ticks files; threads that ended in between are not counted
+threads_per_answer() { # before_file after_file answers
+  awk -F'\t' -v n="$3" -v hz="$CLK_TCK" 'FNR == NR { b[$1] = $2; next }
+    { g = $3; gsub(/[0-9]+/, "#", g); d[g] += $2 - b[$1] }
+    END { if (n < 1) n = 1; for (g in d) if (d[g] > 0) printf "%d\t%s %.1f\n", d[g], g, d[g] * 1e6 / hz / n }' "$1" "$2" \
+    | sort -rn | head -n 10 | cut -f2 | paste -sd ';' | sed 's/;/; /g'
+}
+# CPU ticks of a JVM's threads by kind, "jit gc_vm other": the JIT compiler threads (C1/C2), GC and VM
+# threads, the rest (serving: carriers, Jetty, gRPC/Netty, ...); each thread's ticks are the latest seen
+# (kept in $WORK/threads-PID), so a thread that ended keeps its share
+thread_kinds() { # pid
+  local f=$WORK/threads-$1
+  touch "$f"
+  # a task's stat: "tid (name) state ..."; the name may hold spaces, utime and stime are fields 14 and 15
+  { cat "$f"; thread_ticks "$1"; } \
+    | awk -F'\t' '{ t[$1] = $2; n[$1] = $3 } END { for (i in t) print i "\t" t[i] "\t" n[i] }' > "$f.new"
+  mv "$f.new" "$f"
+  awk -F'\t' '{ if ($3 ~ /CompilerThre/) j += $2; else if ($3 ~ /^(VM Thread|GC Thread|VM Periodic|G1 |Service Thread)/) g += $2; else o += $2 }
+    END { print j + 0, g + 0, o + 0 }' "$f"
+}
 
 wait_ready() { # url pid name
   local deadline=$((SECONDS + READY_TIMEOUT))
@@ -229,9 +281,14 @@ measure() { # name variant url warmup_first warmup_next pid [tx_pid]
     [ $first = 1 ] || w=$wnext
     first=0
     if [ "$w" -gt 0 ]; then log "$name${variant:+ [$variant]}/$size: warm-up ${w}s"; run_wrk "$url" "$size" "$w" >/dev/null; fi
+    local d0 d1 td0 td1
+    d0=$(proc_detail "$pid"); [ -z "$txpid" ] || td0=$(proc_detail "$txpid")
+    thread_ticks "$pid" > "$WORK/threads-before"
     c0=$(core_ticks); p0=$(proc_ticks "$pid"); t0=0; [ -z "$txpid" ] || t0=$(proc_ticks "$txpid")
-    r=$(run_wrk "$url" "$size" "$DURATION")
+    r=$(run_wrk "$url" "$size" "$DURATION" "$RATE")
     c1=$(core_ticks); p1=$(proc_ticks "$pid"); t1=0; [ -z "$txpid" ] || t1=$(proc_ticks "$txpid")
+    d1=$(proc_detail "$pid"); [ -z "$txpid" ] || td1=$(proc_detail "$txpid")
+    thread_ticks "$pid" > "$WORK/threads-after"
     oncore=$((p1 - p0)); [ "${SHARE_TX:-0}" = 0 ] || oncore=$((oncore + t1 - t0))
     share=$(awk -v p="$oncore" -v c=$((c1 - c0)) 'BEGIN { printf "%.0f", (c > 0 ? 100 * p / c : 0) }')
     rss=$(rss_mib "$pid"); txrss=-; [ -z "$txpid" ] || txrss=$(rss_mib "$txpid")
@@ -239,7 +296,11 @@ measure() { # name variant url warmup_first warmup_next pid [tx_pid]
     cpu_us=$(awk -v t=$((p1 - p0)) -v hz="$CLK_TCK" -v n="$7" 'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
     tx_us=-; [ -z "$txpid" ] || tx_us=$(awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$7" 'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$name" "$variant" "$size" "$1" "$2" "$3" "$rss" "$txrss" "$4" "$5" "$share" "$6" "$cpu_us" "$tx_us" >> "$RESULTS"
-    log "$name${variant:+ [$variant]}/$size: $1 req/s, p50 $2 ms, p99 $3 ms, RSS $rss MiB, non-2xx $4, socket errors $5, server core share $share%, wrk CPU $6%, CPU/answer $cpu_us us (transaction-api $tx_us us)"
+    log "$name${variant:+ [$variant]}/$size: $1 req/s${RATE:+ (offered $RATE)}, p50 $2 ms, p99 $3 ms, RSS $rss MiB, non-2xx $4, socket errors $5, server core share $share%, wrk CPU $6%, CPU/answer $cpu_us us (transaction-api $tx_us us)"
+    if [ "$name" != nginx ]; then
+      log "$name${variant:+ [$variant]}/$size per answer: $(detail_per_answer "$d0" "$d1" "$7")${txpid:+; transaction-api $(detail_per_answer "$td0" "$td1" "$7")}"
+      log "$name${variant:+ [$variant]}/$size CPU us per answer by thread: $(threads_per_answer "$WORK/threads-before" "$WORK/threads-after" "$7")"
+    fi
     if [ "$SMOKE" = 1 ] && [ "$4" -gt $(( $1 * DURATION / 100 )) ]; then die "$name/$size: more than 1% non-2xx answers ($4)"; fi
     # a smoke run must see answers; a full run records a row that completes nothing (e.g. async with
     # its buffer full) as 0 and goes on, so the table still shows every row
@@ -248,7 +309,7 @@ measure() { # name variant url warmup_first warmup_next pid [tx_pid]
       log "$name/$size: no request completed (recorded as 0)"
     fi
     # p99 at 80% of this row's maximum rate (compute path only)
-    if [ "$name" = off ]; then
+    if [ "$name" = off ] && [ -z "$RATE" ]; then
       local target=$(( $1 * 8 / 10 )) pr
       pr=$(run_wrk "$url" "$size" "$DURATION" "$target")
       set -- $pr
@@ -296,18 +357,25 @@ api_args() { # mode port mport grpc_port
 # the command prefix that starts cumsum-api in a form: the plain jar, or extracted + AOT cache (trained
 # once per jar and run, as the images are: bench/lib/aot.sh)
 declare -A AOT_CMD=()
-ensure_aot() { # jar: trains its cache once (in this shell, so the command is remembered)
-  [ -z "${AOT_CMD[$1]:-}" ] || return 0
+ensure_aot() { # jar [training requests]: trains its cache once (in this shell, so the command is remembered)
+  local key="$1@${2:-}"
+  [ -z "${AOT_CMD[$key]:-}" ] || return 0
   local d tp tm
   d=$(mktemp -d "$WORK/aot.XXXXXX"); free_port tp; free_port tm
-  log "training an AOT cache for $1"
+  log "training an AOT cache for $1${2:+ with $2 requests}"
   # shellcheck disable=SC2046
-  AOT_CMD[$1]=$(aot_prepare "$1" "$d" "$SERVER_CPU" $(api_args off "$tp" "$tm" 1)) || die "AOT cache for $1"
+  AOT_CMD[$key]=$(AOT_TRAINING_REQUESTS=${2:-} aot_prepare "$1" "$d" "$SERVER_CPU" $(api_args off "$tp" "$tm" 1)) || die "AOT cache for $1"
 }
+# the training requests of an aot form (aot@N: N, else empty: TRAINING_REQUESTS)
+form_training() { local f=${1%%+*}; case "$f" in *@*) echo "${f#*@}" ;; esac; }
 api_command() { # form jar -> command prefix
   case "$1" in
     jar) echo "$JAVA $JVM_OPTS -jar $2" ;;
-    aot) echo "${AOT_CMD[$2]:?ensure_aot first}" ;;
+    aot|aot@*) local c
+      c=${AOT_CMD[$2@$(form_training "$1")]:?ensure_aot first}
+      # aot+eager: compile the methods the cache has profiles for as soon as their classes are initialised
+      case "$1" in *+eager) c="${c/ -XX:AOTCache=/ -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:AOTCache=}" ;; esac
+      echo "$c" ;;
     *) die "unknown curve form $1" ;;
   esac
 }
@@ -318,7 +386,7 @@ api_command() { # form jar -> command prefix
 curve() { # row variant form jar grpc_port steady_rps
   local row=$1 variant=$2 form=$3 jar=$4 grpc=$5 steady=$6 cmd port mport pid t0 ready_ms rates="" bad=0 ok=0 r size
   size=${SIZES%%,*}
-  [ "$form" != aot ] || ensure_aot "$jar"
+  case "$form" in aot*) ensure_aot "$jar" "$(form_training "$form")" ;; esac
   cmd=$(api_command "$form" "$jar")
   free_port port; free_port mport
   local mode=$row; [ "$row" = strict-api ] && mode=strict
@@ -328,11 +396,20 @@ curve() { # row variant form jar grpc_port steady_rps
   pid=$!; PIDS+=("$pid")
   wait_ready "http://127.0.0.1:$mport/actuator/health/readiness" "$pid" "curve-$row"
   ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  # CPU seconds by thread kind: up to ready, then per window
+  local k0 k1 cpu_log
+  rm -f "$WORK/threads-$pid"; k0=$(thread_kinds "$pid")
+  cpu_log="start to ready $(echo "$k0" | awk -v hz="$CLK_TCK" '{ printf "%.2f/%.2f/%.2f", $1 / hz, $2 / hz, $3 / hz }')"
   for _ in $(seq 1 $((CURVE / CURVE_WINDOW))); do
     r=$(run_wrk "http://127.0.0.1:$port/api" "$size" "$CURVE_WINDOW")
+    k1=$(thread_kinds "$pid")
+    cpu_log="$cpu_log · $(awk -v a="$k0" -v b="$k1" -v hz="$CLK_TCK" 'BEGIN { split(a, x, " "); split(b, y, " ")
+      printf "%.2f/%.2f/%.2f", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }')"
+    k0=$k1
     set -- $r
     rates="$rates${rates:+ }$1"; bad=$((bad + $4)); ok=$((ok + $1))
   done
+  log "curve $row${variant:+ [$variant]} ($form): CPU s of JIT/GC+VM/other threads: $cpu_log"
   stop "$pid"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$variant" "$form" "$ready_ms" "$steady" "$rates" "$bad" >> "$CURVES"
   log "curve $row${variant:+ [$variant]} ($form): ready after $ready_ms ms, req/s per ${CURVE_WINDOW}s window: $rates (steady $steady), non-2xx $bad"

@@ -22,7 +22,8 @@ aot_prepare() {
   # (Jib's jvmFlags); a jar without it (an older build, for a comparison) starts as before
   local spring_aot=
   if unzip -l "$jar" | grep '__ApplicationContextInitializer.class' >/dev/null; then spring_aot=-Dspring.aot.enabled=true; fi
-  training=$(sed -n 's/^ENV TRAINING_REQUESTS=//p' "$root/images/aot.Dockerfile")
+  # AOT_TRAINING_REQUESTS: another number, to compare (bench/run.sh's aot@N curve forms)
+  training=${AOT_TRAINING_REQUESTS:-$(sed -n 's/^ENV TRAINING_REQUESTS=//p' "$root/images/aot.Dockerfile")}
   [ -n "$training" ] || { echo "aot: no TRAINING_REQUESTS in images/aot.Dockerfile" >&2; return 1; }
   # shellcheck disable=SC2086
   (cd "$d" && taskset -c "$cpu" "$JAVA" $JVM_OPTS $spring_aot -XX:AOTCacheOutput="$d/app.aot" -jar "$app" \
