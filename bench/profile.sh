@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Where the time goes under load: cumsum-api on core 0, wrk on core 1, warm-up, then a JFR recording
 # (profile settings) during a loaded window. Prints the top frames by own time (top of stack), the top
-# application/library frames anywhere on the stack and the top allocation sites (sampled bytes).
+# application/library frames anywhere on the stack, the samples by category (the innermost frame that
+# belongs to one: HTTP + compute, batching, gRPC, Netty, protobuf, park/unpark, tracing/metrics, store),
+# CPU per answer by thread name (/proc) and the top allocation sites (sampled bytes). Where the JDK has it
+# (25+), samples are JFR's CPU-time samples (jdk.CPUTimeSample, every 2 ms of a thread's CPU, in Java or
+# native code, so system calls are counted too); else execution samples (Java code only, every 10-20 ms).
 # Compute path by default (delivery off). With --tx-jar: strict delivery with transaction-api (fresh
 # embedded store) beside wrk on core 1, as the strict-api row of bench/run.sh; both JVMs are recorded.
 #   bench/profile.sh [--warmup S] [--seconds S] [--size N] [--connections N] [--keep FILE.jfr] [--jar PATH]
@@ -45,11 +49,31 @@ ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
 awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
 load() { BENCH_BODY_FILE=$WORK/body.json taskset -c 1 wrk -t1 -c"$CONNS" -d"$1"s -s "$ROOT/bench/post.lua" "http://127.0.0.1:$port/api" | grep BENCH_RESULT; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# "tid<TAB>ticks<TAB>name" of each live thread
+thread_ticks() { # pid
+  local t
+  for t in "/proc/$1"/task/*/stat; do sed -E 's/^([0-9]+) \((.*)\) (.*)$/\1\t\2\t\3/' "$t" 2>/dev/null \
+    | awk -F'\t' '{ split($3, x, " "); print $1 "\t" x[12] + x[13] "\t" $2 }'; done
+}
+# CPU us per answer by thread name, digits folded (one line for all carriers, event loops, ...)
+threads_per_answer() { # before_file after_file answers
+  awk -F'\t' -v n="$3" -v hz="$(getconf CLK_TCK)" 'FNR == NR { b[$1] = $2; next }
+    { g = $3; gsub(/[0-9]+/, "#", g); d[g] += $2 - b[$1] }
+    END { if (n < 1) n = 1; for (g in d) if (d[g] > 0) printf "%d\t| `%s` | %.1f |\n", d[g], g, d[g] * 1e6 / hz / n }' "$1" "$2" \
+    | sort -rn | head -n 12 | cut -f2
+}
+SAMPLES=jdk.ExecutionSample; CPU_SAMPLES=
+if "$JFR" metadata 2>/dev/null | grep -q 'class CPUTimeSample '; then
+  SAMPLES=jdk.CPUTimeSample; CPU_SAMPLES="jdk.CPUTimeSample#enabled=true jdk.CPUTimeSample#throttle=2ms"
+fi
 echo "warm-up ${WARMUP}s: $(load "$WARMUP")" >&2
-for p in $PID $TX_PID; do "$JCMD" "$p" JFR.start name=bench settings=profile filename="$WORK/rec-$p.jfr" >/dev/null; done
+# shellcheck disable=SC2086
+for p in $PID $TX_PID; do "$JCMD" "$p" JFR.start name=bench settings=profile $CPU_SAMPLES filename="$WORK/rec-$p.jfr" >/dev/null; done
 api0=$(cpu_ticks $PID); tx0=; [ -z "$TX_PID" ] || tx0=$(cpu_ticks $TX_PID)
+for p in $PID $TX_PID; do thread_ticks "$p" > "$WORK/threads-$p.0"; done
 result=$(load "$SECONDS_REC")
 api1=$(cpu_ticks $PID); tx1=; [ -z "$TX_PID" ] || tx1=$(cpu_ticks $TX_PID)
+for p in $PID $TX_PID; do thread_ticks "$p" > "$WORK/threads-$p.1"; done
 echo "recorded ${SECONDS_REC}s: $result" >&2
 for p in $PID $TX_PID; do "$JCMD" "$p" JFR.stop name=bench >/dev/null; done
 requests=$(echo "$result" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
@@ -66,12 +90,13 @@ if [ -n "$KEEP" ]; then
   cp "$WORK/rec-$PID.jfr" "$KEEP"
   [ -z "$TX_PID" ] || cp "$WORK/rec-$TX_PID.jfr" "$KEEP.tx.jfr"
 fi
-report() { # jfr file, title
+report() { # jfr file, title, pid
   echo; echo "### $2"; echo
-  "$JFR" print --events jdk.ExecutionSample "$1" > "$WORK/samples.txt"
+  "$JFR" print --stack-depth 64 --events "$SAMPLES" "$1" > "$WORK/samples.txt"
+  echo "$SAMPLES, stacks of up to 64 frames"
   # jfr print: each sample's stackTrace lists frames innermost first, one "name(args) line: N" per line
   awk '
-    /jdk.ExecutionSample/ { n++; depth = 0; delete seen; next }
+    /^jdk\.(ExecutionSample|CPUTimeSample)/ { n++; depth = 0; delete seen; next }
     /^[ \t]+[a-zA-Z_$][a-zA-Z0-9_$.]*\(/ {
       f = $1; sub(/\(.*/, "", f); depth++
       if (depth == 1) self[f]++
@@ -85,6 +110,32 @@ report() { # jfr file, title
       printf "\n| package prefix anywhere on the stack | share of samples |\n|---|---:|\n"
       for (p in incl) printf "%d\t| `%s` | %.1f%% |\n", incl[p], p, 100 * incl[p] / n | "sort -rn | head -n 20 | cut -f2-"
     }' "$WORK/samples.txt"
+  # by category: the innermost frame that belongs to one decides (JDK frames are skipped, except
+  # scheduling and hand-offs: parking a virtual thread counts as such wherever it is called from)
+  printf "\n| category (innermost frame that has one) | share of samples |\n|---|---:|\n"
+  awk '
+    function cat_of(f) {
+      if (f ~ /^(java\.lang\.VirtualThread|jdk\.internal\.vm\.Continuation|java\.util\.concurrent\.locks\.|java\.util\.concurrent\.ForkJoin|jdk\.internal\.misc\.Unsafe\.(park|unpark)|java\.lang\.Thread\.(yield|sleep|onSpinWait))/) return "park/unpark, thread scheduling"
+      if (f ~ /^(java\.util\.concurrent\.(CompletableFuture|LinkedBlockingQueue|ArrayBlockingQueue|LinkedBlockingDeque|Semaphore|ScheduledThreadPoolExecutor|ThreadPoolExecutor|Executors)|dev\.cumsum\.api\.delivery\.|com\.google\.common\.util\.concurrent\.)/) return "batching, futures, hand-offs"
+      if (f ~ /^(com\.google\.protobuf\.|dev\.cumsum\.transaction\.v1\.)/) return "protobuf"
+      if (f ~ /^(io\.grpc\.netty\.|io\.netty\.)/) return "Netty, HTTP/2 framing"
+      if (f ~ /^io\.grpc\./) return "gRPC (calls, streams, retry, executors)"
+      if (f ~ /^(io\.micrometer\.|io\.opentelemetry\.|org\.springframework\.grpc\.)/) return "tracing/metrics (Micrometer, OpenTelemetry, Spring gRPC)"
+      if (f ~ /^(de\.bwaldvogel\.|org\.h2\.|com\.mongodb\.|org\.bson\.)/) return "store (mongo-java-server, H2, driver, BSON)"
+      if (f ~ /^(org\.eclipse\.jetty\.|org\.springframework\.|tools\.jackson\.|jakarta\.|dev\.cumsum\.|org\.apache\.)/) return "HTTP + compute (Jetty, Spring, Jackson, own code)"
+      if (f ~ /^(sun\.nio\.ch\.|java\.nio\.)/) return "socket I/O (NIO, system calls)"
+      if (f ~ /^(java|jdk|sun)\./) return ""
+      return "other"
+    }
+    function done() { if (c == "") c = "JDK only"; k[c]++ }
+    /^jdk\.(ExecutionSample|CPUTimeSample)/ { if (n++) done(); c = ""; next }
+    /^[ \t]+[a-zA-Z_$][a-zA-Z0-9_$.]*\(/ { if (c == "") { f = $1; sub(/\(.*/, "", f); c = cat_of(f) } }
+    END {
+      if (n) done()
+      for (x in k) printf "%d\t| %s | %.1f%% |\n", k[x], x, 100 * k[x] / n | "sort -rn | cut -f2-"
+    }' "$WORK/samples.txt"
+  printf "\n| thread (/proc, digits folded) | CPU us per answer |\n|---|---:|\n"
+  threads_per_answer "$WORK/threads-$3.0" "$WORK/threads-$3.1" "$requests"
   # allocation samples: weight (bytes) by the first frame outside java.* / jdk.* (who allocated)
   "$JFR" print --events jdk.ObjectAllocationSample "$1" > "$WORK/alloc.txt"
   awk '
@@ -101,5 +152,5 @@ report() { # jfr file, title
       for (s in w) printf "%d\t| `%s` | %.1f%% |\n", w[s], s, 100 * w[s] / total | "sort -rn | head -n 20 | cut -f2-"
     }' "$WORK/alloc.txt"
 }
-report "$WORK/rec-$PID.jfr" "cumsum-api ($MODE)"
-[ -z "$TX_PID" ] || report "$WORK/rec-$TX_PID.jfr" "transaction-api"
+report "$WORK/rec-$PID.jfr" "cumsum-api ($MODE)" "$PID"
+[ -z "$TX_PID" ] || report "$WORK/rec-$TX_PID.jfr" "transaction-api" "$TX_PID"
