@@ -99,6 +99,8 @@ case ",$ROWS," in *,async,*|*,strict,*|*,strict-api,*) [ -f "$TX_JAR" ] || die "
 . "$BENCH/lib/aot.sh"
 case ",$CURVE_FORMS," in *,aot*) aot_supported || { log "this JVM cannot write an AOT cache: curves of the plain jar only"; CURVE_FORMS=jar; } ;; esac
 [ "$CURVE" = 0 ] || [ $((CURVE % CURVE_WINDOW)) = 0 ] || die "--curve must be a multiple of --curve-window"
+# a paced run's req/s are not the rows' maxima: never written into the table
+[ -z "$RATE" ] || [ "$WRITE" = 0 ] || { log "--rate: the table is not written (--no-write)"; WRITE=0; }
 
 WORK=$(mktemp -d /tmp/cumsum-bench.XXXXXX)
 PIDS=()
@@ -542,6 +544,7 @@ report() {
       printf "| %s | %s | %s | %.2f | %s | %s | %s | %s |\n", $1, ($2 == "" ? "-" : $2), $3, $4 / 1000, list, $5, at, $7 }' "$CURVES"
   fi
   echo
+  if [ -n "$RATE" ]; then echo "Targets: not judged (a paced run: every row was offered $RATE req/s)"; return; fi
   echo "Targets (from this run):"
   echo
   awk -F'\t' -v paced="$PACED" -v curves="$CURVES" -v w="$CURVE_WINDOW" '
