@@ -10,17 +10,18 @@
 # embedded store) beside wrk on core 1, as the strict-api row of bench/run.sh; both JVMs are recorded.
 #   bench/profile.sh [--warmup S] [--seconds S] [--size N] [--connections N] [--keep FILE.jfr] [--jar PATH]
 #                    [--tx-jar PATH]   (strict-api; --keep FILE.jfr also keeps FILE.jfr.tx.jfr)
+#                    [--rate N]        (the recorded window offers N req/s, paced: two modes at one rate)
 set -euo pipefail
 . "$(dirname "$0")/lib/chart-jvm.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WARMUP=40; SECONDS_REC=20; SIZE=10; CONNS=50; KEEP=; TX_JAR=
+WARMUP=40; SECONDS_REC=20; SIZE=10; CONNS=50; KEEP=; TX_JAR=; RATE=
 JAR=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --warmup) WARMUP=$2; shift ;; --seconds) SECONDS_REC=$2; shift ;; --size) SIZE=$2; shift ;;
     --connections) CONNS=$2; shift ;; --keep) KEEP=$2; shift ;; --jar) JAR=$2; shift ;;
-    --tx-jar) TX_JAR=$2; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
+    --tx-jar) TX_JAR=$2; shift ;; --rate) RATE=$2; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;; *) echo "unknown option: $1" >&2; exit 2 ;;
   esac; shift
 done
 . "$(dirname "$0")/../scripts/lib/java.sh"   # the project's one way to find a JDK >= 21
@@ -47,7 +48,7 @@ taskset -c 0 "$JAVA" $CHART_JVM_OPTS -jar "$JAR" --server.port=$port --managemen
 PID=$!
 ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
 awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
-load() { BENCH_BODY_FILE=$WORK/body.json taskset -c 1 wrk -t1 -c"$CONNS" -d"$1"s -s "$ROOT/bench/post.lua" "http://127.0.0.1:$port/api" | grep BENCH_RESULT; }
+load() { BENCH_BODY_FILE=$WORK/body.json BENCH_RATE=${2:-} BENCH_THREADS=1 taskset -c 1 wrk -t1 -c"$CONNS" -d"$1"s -s "$ROOT/bench/post.lua" "http://127.0.0.1:$port/api" | grep BENCH_RESULT; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # "tid<TAB>ticks<TAB>name" of each live thread
 thread_ticks() { # pid
@@ -71,10 +72,10 @@ echo "warm-up ${WARMUP}s: $(load "$WARMUP")" >&2
 for p in $PID $TX_PID; do "$JCMD" "$p" JFR.start name=bench settings=profile $CPU_SAMPLES filename="$WORK/rec-$p.jfr" >/dev/null; done
 api0=$(cpu_ticks $PID); tx0=; [ -z "$TX_PID" ] || tx0=$(cpu_ticks $TX_PID)
 for p in $PID $TX_PID; do thread_ticks "$p" > "$WORK/threads-$p.0"; done
-result=$(load "$SECONDS_REC")
+result=$(load "$SECONDS_REC" "$RATE")
 api1=$(cpu_ticks $PID); tx1=; [ -z "$TX_PID" ] || tx1=$(cpu_ticks $TX_PID)
 for p in $PID $TX_PID; do thread_ticks "$p" > "$WORK/threads-$p.1"; done
-echo "recorded ${SECONDS_REC}s: $result" >&2
+echo "recorded ${SECONDS_REC}s${RATE:+ at $RATE req/s offered}: $result" >&2
 for p in $PID $TX_PID; do "$JCMD" "$p" JFR.stop name=bench >/dev/null; done
 requests=$(echo "$result" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
 tck=$(getconf CLK_TCK)
@@ -115,7 +116,7 @@ report() { # jfr file, title, pid
   printf "\n| category (innermost frame that has one) | share of samples |\n|---|---:|\n"
   awk '
     function cat_of(f) {
-      if (f ~ /^(java\.lang\.VirtualThread|jdk\.internal\.vm\.Continuation|java\.util\.concurrent\.locks\.|java\.util\.concurrent\.ForkJoin|jdk\.internal\.misc\.Unsafe\.(park|unpark)|java\.lang\.Thread\.(yield|sleep|onSpinWait))/) return "park/unpark, thread scheduling"
+      if (f ~ /^(java\.lang\.VirtualThread|jdk\.internal\.vm\.Continuation|java\.util\.concurrent\.locks\.LockSupport|java\.util\.concurrent\.ForkJoin|java\.util\.concurrent\.DelayScheduler|jdk\.internal\.misc\.Unsafe\.(park|unpark)|java\.lang\.Thread\.(yield|sleep|onSpinWait))/) return "park/unpark, thread scheduling"
       if (f ~ /^(java\.util\.concurrent\.(CompletableFuture|LinkedBlockingQueue|ArrayBlockingQueue|LinkedBlockingDeque|Semaphore|ScheduledThreadPoolExecutor|ThreadPoolExecutor|Executors)|dev\.cumsum\.api\.delivery\.|com\.google\.common\.util\.concurrent\.)/) return "batching, futures, hand-offs"
       if (f ~ /^(com\.google\.protobuf\.|dev\.cumsum\.transaction\.v1\.)/) return "protobuf"
       if (f ~ /^(io\.grpc\.netty\.|io\.netty\.)/) return "Netty, HTTP/2 framing"
@@ -149,7 +150,7 @@ report() { # jfr file, title, pid
     END {
       if (site != "") w[site] += weight
       printf "\nallocation (sampled weight, by first non-JDK frame): %.0f MB in all\n\n| allocated in | share |\n|---|---:|\n", total / 1048576
-      for (s in w) printf "%d\t| `%s` | %.1f%% |\n", w[s], s, 100 * w[s] / total | "sort -rn | head -n 20 | cut -f2-"
+      for (s in w) printf "%.0f\t| `%s` | %.1f%% |\n", w[s], s, 100 * w[s] / total | "sort -rn | head -n 20 | cut -f2-"
     }' "$WORK/alloc.txt"
 }
 report "$WORK/rec-$PID.jfr" "cumsum-api ($MODE)" "$PID"
