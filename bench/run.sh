@@ -20,7 +20,9 @@
 #            --rate N (the measured run of every row offers N req/s, paced, instead of the maximum: to compare
 #            rows' CPU per answer at one rate; the off row's 80% run is skipped)
 #   curve forms: jar, aot, and variants of aot: aot@N (a cache trained with N requests instead of
-#   TRAINING_REQUESTS), aot+eager (-XX:+AOTCompileEagerly when serving), e.g. aot@100000+eager
+#   TRAINING_REQUESTS), aot+eager (-XX:+AOTCompileEagerly when serving), aot+strict (strict-api row only:
+#   trained in strict mode against the row's transaction-api, which the images cannot do: they train
+#   with delivery off), combined e.g. aot@100000+strict+eager
 #   every run logs user/system CPU and voluntary/involuntary context switches per answer of each JVM row,
 #   and for each curve window the CPU seconds of the JIT compiler threads, GC/VM threads and the rest
 set -euo pipefail
@@ -359,24 +361,31 @@ api_args() { # mode port mport grpc_port
 # the command prefix that starts cumsum-api in a form: the plain jar, or extracted + AOT cache (trained
 # once per jar and run, as the images are: bench/lib/aot.sh)
 declare -A AOT_CMD=()
-ensure_aot() { # jar [training requests]: trains its cache once (in this shell, so the command is remembered)
-  local key="$1@${2:-}"
+ensure_aot() { # jar form [grpc port]: trains the form's cache once (in this shell, so the command is remembered)
+  local key n mode=off grpc=1
+  key=$(aot_key "$1" "$2"); n=$(form_training "$2")
   [ -z "${AOT_CMD[$key]:-}" ] || return 0
+  case "$2" in *+strict*) mode=strict; grpc=${3:?aot+strict needs a transaction-api} ;; esac
   local d tp tm
   d=$(mktemp -d "$WORK/aot.XXXXXX"); free_port tp; free_port tm
-  log "training an AOT cache for $1${2:+ with $2 requests}"
+  log "training an AOT cache for $1${n:+ with $n requests}, delivery $mode"
   # shellcheck disable=SC2046
-  AOT_CMD[$key]=$(AOT_TRAINING_REQUESTS=${2:-} aot_prepare "$1" "$d" "$SERVER_CPU" $(api_args off "$tp" "$tm" 1)) || die "AOT cache for $1"
+  AOT_CMD[$key]=$(AOT_TRAINING_REQUESTS=$n aot_prepare "$1" "$d" "$SERVER_CPU" $(api_args "$mode" "$tp" "$tm" "$grpc")) || die "AOT cache for $1"
 }
 # the training requests of an aot form (aot@N: N, else empty: TRAINING_REQUESTS)
 form_training() { local f=${1%%+*}; case "$f" in *@*) echo "${f#*@}" ;; esac; }
+# one cache per jar, number of training requests and training mode
+aot_key() { # jar form
+  local m=off; case "$2" in *+strict*) m=strict ;; esac
+  echo "$1@$(form_training "$2")@$m"
+}
 api_command() { # form jar -> command prefix
   case "$1" in
     jar) echo "$JAVA $JVM_OPTS -jar $2" ;;
-    aot|aot@*) local c
-      c=${AOT_CMD[$2@$(form_training "$1")]:?ensure_aot first}
+    aot*) local c
+      c=${AOT_CMD[$(aot_key "$2" "$1")]:?ensure_aot first}
       # aot+eager: compile the methods the cache has profiles for as soon as their classes are initialised
-      case "$1" in *+eager) c="${c/ -XX:AOTCache=/ -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:AOTCache=}" ;; esac
+      case "$1" in *+eager*) c="${c/ -XX:AOTCache=/ -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -XX:AOTCache=}" ;; esac
       echo "$c" ;;
     *) die "unknown curve form $1" ;;
   esac
@@ -388,7 +397,7 @@ api_command() { # form jar -> command prefix
 curve() { # row variant form jar grpc_port steady_rps
   local row=$1 variant=$2 form=$3 jar=$4 grpc=$5 steady=$6 cmd port mport pid t0 ready_ms rates="" bad=0 ok=0 r size
   size=${SIZES%%,*}
-  case "$form" in aot*) ensure_aot "$jar" "$(form_training "$form")" ;; esac
+  case "$form" in aot*) ensure_aot "$jar" "$form" "$grpc" ;; esac
   cmd=$(api_command "$form" "$jar")
   free_port port; free_port mport
   local mode=$row; [ "$row" = strict-api ] && mode=strict

@@ -1,9 +1,10 @@
 package dev.cumsum.api.delivery;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,13 @@ final class HeldRecords {
 
 	private final Semaphore calls;
 
-	/** Batches sent and not yet settled (in flight or waiting for a retry). */
-	private final Set<List<Pending>> outstanding = ConcurrentHashMap.newKeySet();
+	/**
+	 * Batches sent and not yet settled (in flight or waiting for a retry), by identity: a
+	 * list's own hashCode would hash every record (each Pending, its protobuf Record) on
+	 * every call; a batch is always settled with the list it was sent as.
+	 */
+	private final Set<List<Pending>> outstanding = Collections
+		.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
 	HeldRecords(int capacity, long bytesBudget, int maxInFlight) {
 		this.buffer = new LinkedBlockingQueue<>(capacity);
@@ -121,7 +127,9 @@ final class HeldRecords {
 
 	/** Batches whose calls have not settled yet. */
 	List<List<Pending>> outstanding() {
-		return List.copyOf(this.outstanding);
+		synchronized (this.outstanding) {
+			return List.copyOf(this.outstanding);
+		}
 	}
 
 	/**
