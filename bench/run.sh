@@ -22,7 +22,9 @@
 #   curve forms: jar, aot, and variants of aot: aot@N (a cache trained with N requests instead of
 #   TRAINING_REQUESTS), aot+eager (-XX:+AOTCompileEagerly when serving), aot+strict (strict-api row only:
 #   trained in strict mode against the row's transaction-api, which the images cannot do: they train
-#   with delivery off), combined e.g. aot@100000+strict+eager
+#   with delivery off), combined e.g. aot@100000+strict+eager; and +jitcore on any form (jar+jitcore): the
+#   JIT compiler threads moved to the load core right after the start, as if the pod had a second core for
+#   its JIT (the JVM still sizes itself for one)
 #   every run logs user/system CPU and voluntary/involuntary context switches per answer of each JVM row,
 #   and for each curve window the CPU seconds of the JIT compiler threads, GC/VM threads and the rest
 set -euo pipefail
@@ -189,7 +191,7 @@ threads_per_answer() { # before_file after_file answers
     END { if (n < 1) n = 1; for (g in d) if (d[g] > 0) printf "%d\t%s %.1f\n", d[g], g, d[g] * 1e6 / hz / n }' "$1" "$2" \
     | sort -rn | head -n 10 | cut -f2 | paste -sd ';' | sed 's/;/; /g'
 }
-# CPU ticks of a JVM's threads by kind, "jit gc_vm other": the JIT compiler threads (C1/C2), GC and VM
+# CPU ticks of a JVM's threads by kind, "c1 c2 gc_vm other": the JIT compiler threads, GC and VM
 # threads, the rest (serving: carriers, Jetty, gRPC/Netty, ...); each thread's ticks are the latest seen
 # (kept in $WORK/threads-PID), so a thread that ended keeps its share
 thread_kinds() { # pid
@@ -199,8 +201,9 @@ thread_kinds() { # pid
   { cat "$f"; thread_ticks "$1"; } \
     | awk -F'\t' '{ t[$1] = $2; n[$1] = $3 } END { for (i in t) print i "\t" t[i] "\t" n[i] }' > "$f.new"
   mv "$f.new" "$f"
-  awk -F'\t' '{ if ($3 ~ /CompilerThre/) j += $2; else if ($3 ~ /^(VM Thread|GC Thread|VM Periodic|G1 |Service Thread)/) g += $2; else o += $2 }
-    END { print j + 0, g + 0, o + 0 }' "$f"
+  awk -F'\t' '{ if ($3 ~ /^C1 CompilerThre/) c1 += $2; else if ($3 ~ /CompilerThre/) c2 += $2
+      else if ($3 ~ /^(VM Thread|GC Thread|VM Periodic|G1 |Service Thread)/) g += $2; else o += $2 }
+    END { print c1 + 0, c2 + 0, g + 0, o + 0 }' "$f"
 }
 
 wait_ready() { # url pid name
@@ -397,35 +400,52 @@ api_command() { # form jar -> command prefix
 curve() { # row variant form jar grpc_port steady_rps
   local row=$1 variant=$2 form=$3 jar=$4 grpc=$5 steady=$6 cmd port mport pid t0 ready_ms rates="" bad=0 ok=0 r size
   size=${SIZES%%,*}
-  case "$form" in aot*) ensure_aot "$jar" "$form" "$grpc" ;; esac
-  cmd=$(api_command "$form" "$jar")
+  case "$form" in *+strict*) [ "$row" = strict-api ] || { log "curve $row ($form): a strict-trained cache is for the strict-api row only, skipped"; return 0; } ;; esac
+  local base=${form//+jitcore/}
+  case "$base" in aot*) ensure_aot "$jar" "$base" "$grpc" ;; esac
+  cmd=$(api_command "$base" "$jar")
   free_port port; free_port mport
   local mode=$row; [ "$row" = strict-api ] && mode=strict
   t0=$(date +%s%N)
   # shellcheck disable=SC2046,SC2086
   taskset -c "$SERVER_CPU" $cmd $(api_args "$mode" "$port" "$mport" "$grpc") > "$WORK/curve-$row.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
+  case "$form" in *+jitcore*) jit_to_load_core "$pid" ;; esac
   wait_ready "http://127.0.0.1:$mport/actuator/health/readiness" "$pid" "curve-$row"
   ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   # CPU seconds by thread kind: up to ready, then per window
   local k0 k1 cpu_log
   rm -f "$WORK/threads-$pid"; k0=$(thread_kinds "$pid")
-  cpu_log="start to ready $(echo "$k0" | awk -v hz="$CLK_TCK" '{ printf "%.2f/%.2f/%.2f", $1 / hz, $2 / hz, $3 / hz }')"
+  cpu_log="start to ready $(echo "$k0" | awk -v hz="$CLK_TCK" '{ printf "%.2f/%.2f/%.2f/%.2f", $1 / hz, $2 / hz, $3 / hz, $4 / hz }')"
   for _ in $(seq 1 $((CURVE / CURVE_WINDOW))); do
     r=$(run_wrk "http://127.0.0.1:$port/api" "$size" "$CURVE_WINDOW")
     k1=$(thread_kinds "$pid")
     cpu_log="$cpu_log · $(awk -v a="$k0" -v b="$k1" -v hz="$CLK_TCK" 'BEGIN { split(a, x, " "); split(b, y, " ")
-      printf "%.2f/%.2f/%.2f", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }')"
+      printf "%.2f/%.2f/%.2f/%.2f", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz, (y[4] - x[4]) / hz }')"
     k0=$k1
     set -- $r
     rates="$rates${rates:+ }$1"; bad=$((bad + $4)); ok=$((ok + $1))
   done
-  log "curve $row${variant:+ [$variant]} ($form): CPU s of JIT/GC+VM/other threads: $cpu_log"
+  log "curve $row${variant:+ [$variant]} ($form): CPU s of C1/C2/GC+VM/other threads: $cpu_log"
   stop "$pid"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$variant" "$form" "$ready_ms" "$steady" "$rates" "$bad" >> "$CURVES"
   log "curve $row${variant:+ [$variant]} ($form): ready after $ready_ms ms, req/s per ${CURVE_WINDOW}s window: $rates (steady $steady), non-2xx $bad"
   [ "$SMOKE" = 0 ] || [ "$bad" = 0 ] || die "curve $row ($form): $bad non-2xx answers"
   [ "$SMOKE" = 0 ] || [ "$ok" -gt 0 ] || die "curve $row ($form): no answer at all"
+}
+
+# +jitcore: the compiler threads (C1, C2; made at JVM start) onto the load core, as soon as they exist
+jit_to_load_core() { # pid
+  local t moved=0
+  for _ in $(seq 1 250); do
+    moved=0
+    for t in /proc/"$1"/task/*; do
+      grep -q CompilerThre "$t/comm" 2>/dev/null && taskset -p -c "$LOAD_CPU" "${t##*/}" >/dev/null && moved=$((moved + 1))
+    done
+    [ "$moved" -lt 2 ] || break
+    sleep 0.02
+  done
+  log "moved $moved JIT compiler threads of $1 to core $LOAD_CPU"
 }
 
 # the steady rate of a measured row at the first payload size (its latest measurement when --rows
