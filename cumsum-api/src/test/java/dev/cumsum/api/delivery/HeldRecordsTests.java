@@ -1,6 +1,7 @@
 package dev.cumsum.api.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -94,6 +95,23 @@ class HeldRecordsTests {
 		start = System.nanoTime();
 		held.awaitNoCalls(start + Duration.ofSeconds(10).toNanos());
 		assertThat(System.nanoTime() - start).as("no call in flight").isLessThan(Duration.ofSeconds(5).toNanos());
+	}
+
+	@Test
+	void aBatchIsTrackedByIdentityNotByAnEqualList() throws InterruptedException {
+		HeldRecords held = new HeldRecords(10, Long.MAX_VALUE, 1);
+		held.hold(pending("record"));
+		held.acquireCall();
+		List<Pending> batch = new ArrayList<>(List.of(held.poll(1, TimeUnit.SECONDS)));
+		held.sent(batch);
+
+		held.settle(List.copyOf(batch));
+		assertThat(held.outstanding()).as("an equal list is not the batch that was sent").hasSize(1);
+		assertThat(held.bytes()).isPositive();
+
+		held.settle(batch);
+		assertThat(held.outstanding()).isEmpty();
+		assertThat(held.bytes()).isZero();
 	}
 
 	@Test
