@@ -36,7 +36,7 @@ MODE=off
 if [ -n "$TX_JAR" ]; then
   MODE=strict
   # shellcheck disable=SC2086
-  taskset -c 1 "$JAVA" $CHART_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port=$grpc --server.port=$txm \
+  taskset -c 1 "$JAVA" $CHART_TX_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port=$grpc --server.port=$txm \
     --history.embedded.data-dir="$WORK/txdata" > "$WORK/tx.log" 2>&1 &
   TX_PID=$!
   ready "http://127.0.0.1:$txm/actuator/health/readiness" $TX_PID

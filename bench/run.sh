@@ -14,7 +14,8 @@
 #   bench/run.sh --smoke         every row for ~2 s, curves of 2 x 2 s, fails when a server answers wrongly (CI form)
 #   options: --duration S --warmup S (JVM rows) --persist-warmup S (async/strict/strict-api) --native-warmup S
 #            --connections N --sizes 10,1000 --rows nginx,seed-go-fasthttp,go-nethttp,off,async,strict,strict-api
-#            --curve S (0: none) --curve-window S --curve-forms jar,aot --jvm-opts '...'
+#            --curve S (0: none) --curve-window S --curve-forms jar,aot
+#            --jvm-opts '...' / --tx-jvm-opts '...' (replace cumsum-api's / transaction-api's chart options)
 #            --api-jar [LABEL=]PATH (repeatable: every cumsum-api row runs once per jar, side by side)
 #            --tx-jar PATH --peers-dir DIR --out FILE --no-write
 #            --rate N (the measured run of every row offers N req/s, paced, instead of the maximum: to compare
@@ -47,6 +48,7 @@ CURVE_FORMS=jar,aot
 # The JVM sizes itself as in a pod of the chart (memory limit, javaToolOptions from values.yaml).
 . "$ROOT/bench/lib/chart-jvm.sh"
 JVM_OPTS="$CHART_JVM_OPTS"
+TX_JVM_OPTS="$CHART_TX_JVM_OPTS"
 API_JARS=("=$ROOT/cumsum-api/target/cumsum-api-0.1.0-SNAPSHOT-exec.jar")   # LABEL=PATH, LABEL may be empty
 API_JARS_SET=0
 TX_JAR=$ROOT/transaction-api/target/transaction-api-0.1.0-SNAPSHOT-exec.jar
@@ -71,6 +73,7 @@ while [ $# -gt 0 ]; do
     --sizes) SIZES=$2; shift ;;
     --rows) ROWS=$2; shift ;;
     --jvm-opts) JVM_OPTS=$2; shift ;;
+    --tx-jvm-opts) TX_JVM_OPTS=$2; shift ;;
     --api-jar)
       [ "$API_JARS_SET" = 1 ] || API_JARS=()
       API_JARS_SET=1
@@ -469,7 +472,7 @@ api_row() { # row variant jar
     mkdir -p "$WORK/txdata-$row-$variant"
     if [ "$row" = strict-api ]; then tx_cpu=$LOAD_CPU; mode=strict; else SHARE_TX=1; fi
     # shellcheck disable=SC2086
-    taskset -c "$tx_cpu" "$JAVA" $JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port="$TX_GRPC" \
+    taskset -c "$tx_cpu" "$JAVA" $TX_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port="$TX_GRPC" \
       --server.port="$txm" --history.embedded.data-dir="$WORK/txdata-$row-$variant" > "$WORK/transaction-api.log" 2>&1 &
     TX_PID=$!; PIDS+=("$TX_PID")
     wait_ready "http://127.0.0.1:$txm/actuator/health/readiness" "$TX_PID" transaction-api
@@ -530,7 +533,7 @@ report() {
   nginxv=$(nginx -v 2>&1 | sed 's/.*: //')
   for v in "${API_JARS[@]}"; do [ -z "${v%%=*}" ] || jars="$jars${jars:+, }[${v%%=*}] = $(basename "${v#*=}")"; done
   echo "Run: $START_EPOCH, $(nproc --all) cores ($cpu), kernel $kernel, $jdk, $nginxv, $(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2)."
-  echo "Parameters: ${DURATION}s measured per row, warm-up ${WARMUP}s (JVM, first payload; a third of it for the next; ${PERSIST_WARMUP}s for async/strict/strict-api) / ${NATIVE_WARMUP}s (native), $CONNS connections, wrk -t1 on core $LOAD_CPU, servers on core $SERVER_CPU (strict-api: transaction-api on core $LOAD_CPU), JVM options \`$JVM_OPTS\`${jars:+; cumsum-api jars: $jars}."
+  echo "Parameters: ${DURATION}s measured per row, warm-up ${WARMUP}s (JVM, first payload; a third of it for the next; ${PERSIST_WARMUP}s for async/strict/strict-api) / ${NATIVE_WARMUP}s (native), $CONNS connections, wrk -t1 on core $LOAD_CPU, servers on core $SERVER_CPU (strict-api: transaction-api on core $LOAD_CPU), JVM options: cumsum-api \`$JVM_OPTS\`, transaction-api \`$TX_JVM_OPTS\`${jars:+; cumsum-api jars: $jars}."
   echo "Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER. \"core share\" = CPU time of the processes on core $SERVER_CPU (cumsum-api; async/strict: + transaction-api) / busy+idle time of core $SERVER_CPU during the measured run (below ~95% under full load means something else ran on the server core, or the server was not the bottleneck); \"wrk CPU\" = wrk's own CPU time / run time on core $LOAD_CPU (near 100% means the load generator, not the server, was the limit); \"CPU µs/answer\" = the server's own CPU time per answer (cumsum-api's alone for its rows)."
   echo
   echo "| server | payload | RPS (2xx/s) | × seed | × go-nethttp | × nginx | p50 ms | × seed | p99 ms | × seed | RSS MiB | × seed | transaction-api RSS MiB | non-2xx | socket errors | server core share | wrk CPU | CPU µs/answer | transaction-api CPU µs/answer |"

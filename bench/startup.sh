@@ -19,7 +19,7 @@ SERVICES=cumsum-api,transaction-api
 OUT=$ROOT/docs/benchmarks.md
 WRITE=1
 . "$(dirname "$0")/lib/chart-jvm.sh"
-JVM_OPTS="$CHART_JVM_OPTS"
+JVM_OPTS="$CHART_JVM_OPTS"   # per service: set in prepare (aot_prepare reads JVM_OPTS)
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift ;;
@@ -63,6 +63,7 @@ args_of() { # service run-dir -> application arguments on fresh ports
 # prepare a form; prints the command prefix to run it (relative to the run directory)
 prepare() { # service form
   local jar; jar=$(jar_of "$1")
+  if [ "$1" = cumsum-api ]; then JVM_OPTS=$CHART_JVM_OPTS; else JVM_OPTS=$CHART_TX_JVM_OPTS; fi
   [ -f "$jar" ] || die "no $jar: run ./mvnw -q install -DskipTests first"
   case "$2" in
     jar) echo "$JAVA $JVM_OPTS -jar $jar" ;;
@@ -112,7 +113,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 TABLE=$WORK/table.md
 {
-  echo "Run: $START, $("$JAVA" -version 2>&1 | head -n1), $RUNS starts per row, server on core 0, JVM options \`$JVM_OPTS\`; load average before: $LOAD_BEFORE, after: $LOAD_AFTER."
+  echo "Run: $START, $("$JAVA" -version 2>&1 | head -n1), $RUNS starts per row, server on core 0, JVM options: cumsum-api \`$CHART_JVM_OPTS\`, transaction-api \`$CHART_TX_JVM_OPTS\`; load average before: $LOAD_BEFORE, after: $LOAD_AFTER."
   echo
   echo "| service | form | min s | median s | max s | runs (ms) |"
   echo "|---|---|---:|---:|---:|---|"

@@ -4,9 +4,9 @@
 # offering a fixed rate of 10-element requests (paced). Every --step seconds it prints the records
 # inserted, the store's size on disk, bytes per record and transaction-api's RSS; at the end the size
 # once transaction-api has stopped (closed its store). Loopback only,
-# bounded by --seconds. JVMs get the chart's options (bench/lib/chart-jvm.sh).
+# bounded by --seconds. Each JVM gets its own chart options (bench/lib/chart-jvm.sh).
 #   bench/store.sh [--rate N] [--seconds S] [--step S] [--size N] [--tx-jar PATH] [--jar PATH] [--tx-args '...']
-#                  [--tx-jvm-opts '...' (after the chart's, for transaction-api only)]
+#                  [--tx-jvm-opts '...' (after transaction-api's chart options)]
 set -euo pipefail
 . "$(dirname "$0")/lib/chart-jvm.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +32,7 @@ ready() { # url pid
 }
 start_tx() {
   # shellcheck disable=SC2086
-  taskset -c 1 "$JAVA" $CHART_JVM_OPTS $TX_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port=$grpc --server.port=$txm \
+  taskset -c 1 "$JAVA" $CHART_TX_JVM_OPTS $TX_JVM_OPTS -jar "$TX_JAR" --spring.grpc.server.port=$grpc --server.port=$txm \
     --history.embedded.data-dir="$WORK/txdata" $TX_ARGS >> "$WORK/tx.log" 2>&1 &
   TX_PID=$!
   ready "http://127.0.0.1:$txm/actuator/health/readiness" $TX_PID
@@ -56,7 +56,7 @@ taskset -c 0 "$JAVA" $CHART_JVM_OPTS -jar "$JAR" --server.port=$port --managemen
 PID=$!
 ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
 awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
-echo "transaction-api: $TX_JAR ${TX_ARGS:+($TX_ARGS)}, JVM options $CHART_JVM_OPTS${TX_JVM_OPTS:+ $TX_JVM_OPTS}; $RATE req/s offered, $SIZE elements, ${SECONDS_RUN}s"
+echo "transaction-api: $TX_JAR ${TX_ARGS:+($TX_ARGS)}, JVM options $CHART_TX_JVM_OPTS${TX_JVM_OPTS:+ $TX_JVM_OPTS}; cumsum-api: JVM options $CHART_JVM_OPTS; $RATE req/s offered, $SIZE elements, ${SECONDS_RUN}s"
 echo
 echo "| after | records | store MiB | bytes/record | transaction-api RSS MiB |"
 echo "|---|---:|---:|---:|---:|"
