@@ -12,9 +12,9 @@ class ApiRequestFilterConfiguration {
 
 	@Bean
 	FilterRegistrationBean<ApiRequestFilter> apiRequestFilter(ApiRequestMetrics metrics, ApiRequestTimers timers,
-			ObjectProvider<Tracer> tracer, RequestLimits limits) {
+			ObjectProvider<Tracer> tracer, RequestLimits limits, CumSumController controller) {
 		FilterRegistrationBean<ApiRequestFilter> registration = new FilterRegistrationBean<>(
-				new ApiRequestFilter(metrics, timers, tracer.getIfAvailable(() -> Tracer.NOOP), limits));
+				new ApiRequestFilter(metrics, timers, tracer.getIfAvailable(() -> Tracer.NOOP), limits, controller));
 		registration.addUrlPatterns("/api", "/api/");
 		return registration;
 	}
