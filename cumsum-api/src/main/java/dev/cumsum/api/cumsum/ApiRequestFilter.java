@@ -28,7 +28,9 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * discarded, up to twice the body limit ({@link UnreadBody}), so the client gets its
  * answer and keeps its connection. When Spring's {@code http.server.requests} observation
  * skipped the request ({@link ApiObservationPredicate}: not traced), the filter records
- * that timer itself ({@link ApiRequestTimers}).
+ * that timer itself ({@link ApiRequestTimers}). A request that Spring MVC would route to
+ * {@link CumSumController} is answered here by calling the controller, without Spring
+ * MVC's dispatch; its failures, and every other request, go through Spring MVC.
  */
 class ApiRequestFilter extends OncePerRequestFilter {
 
