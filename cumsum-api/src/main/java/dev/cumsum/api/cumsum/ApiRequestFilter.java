@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -16,7 +17,6 @@ import org.slf4j.MDC;
 
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
@@ -32,7 +32,7 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * {@link CumSumController} is answered here by calling the controller, without Spring
  * MVC's dispatch; its failures, and every other request, go through Spring MVC.
  */
-class ApiRequestFilter extends OncePerRequestFilter {
+class ApiRequestFilter extends HttpFilter {
 
 	static final String MDC_KEY = "request_id";
 
@@ -62,14 +62,18 @@ class ApiRequestFilter extends OncePerRequestFilter {
 		this.maxBodyBytes = limits.maxBodySize().toBytes();
 	}
 
+	/**
+	 * Registered for the request dispatch only ({@link ApiRequestFilterConfiguration}):
+	 * once per request without the request attribute Spring's
+	 * {@code OncePerRequestFilter} sets and removes to know that.
+	 */
 	@Override
-	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"POST".equals(request.getMethod());
-	}
-
-	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (!"POST".equals(request.getMethod())) {
+			chain.doFilter(request, response);
+			return;
+		}
 		if (!(request.getAttribute(ApiObservationPredicate.UNOBSERVED) instanceof String parentTraceId)) {
 			filter(request, response, chain, null);
 			return;

@@ -1,5 +1,7 @@
 package dev.cumsum.api.cumsum;
 
+import jakarta.servlet.DispatcherType;
+
 import io.micrometer.tracing.Tracer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,6 +18,9 @@ class ApiRequestFilterConfiguration {
 		FilterRegistrationBean<ApiRequestFilter> registration = new FilterRegistrationBean<>(
 				new ApiRequestFilter(metrics, timers, tracer.getIfAvailable(() -> Tracer.NOOP), limits, controller));
 		registration.addUrlPatterns("/api", "/api/");
+		// the client's request only (as a OncePerRequestFilter skips error and async
+		// dispatches)
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
 	}
 
