@@ -1,5 +1,7 @@
 package dev.cumsum.api.cumsum;
 
+import java.io.IOException;
+
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +27,10 @@ final class ApiCall {
 
 	private boolean overloaded;
 
+	private boolean served;
+
+	private @Nullable Exception failure;
+
 	/**
 	 * @param requestId the request id, null when the client sent an invalid one
 	 */
@@ -45,6 +51,11 @@ final class ApiCall {
 		ApiCall call = new ApiCall(requestId, traceId);
 		request.setAttribute(ATTRIBUTE, call);
 		return call;
+	}
+
+	/** The call of a request that {@link ApiRequestFilter} started, null for others. */
+	static @Nullable ApiCall find(HttpServletRequest request) {
+		return (request.getAttribute(ATTRIBUTE) instanceof ApiCall call) ? call : null;
 	}
 
 	static ApiCall of(HttpServletRequest request) {
@@ -89,6 +100,43 @@ final class ApiCall {
 
 	boolean overloaded() {
 		return this.overloaded;
+	}
+
+	/**
+	 * Answered by {@link ApiRequestFilter} itself, without Spring MVC's dispatch: the
+	 * route is the one Spring MVC would have matched ({@code /api} or {@code /api/}).
+	 */
+	void served() {
+		this.served = true;
+	}
+
+	boolean wasServed() {
+		return this.served;
+	}
+
+	/**
+	 * What {@link CumSumController#answer} threw when {@link ApiRequestFilter} called it
+	 * directly: the filter then passes the request on to Spring MVC, whose route to the
+	 * controller throws it again ({@link #rethrowFailure}), so it is answered by the same
+	 * exception handling as every other error.
+	 */
+	void failed(Exception failure) {
+		this.failure = failure;
+	}
+
+	void rethrowFailure() throws IOException {
+		Exception failure = this.failure;
+		if (failure == null) {
+			return;
+		}
+		this.failure = null;
+		if (failure instanceof IOException io) {
+			throw io;
+		}
+		if (failure instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		throw new IllegalStateException(failure);
 	}
 
 	/**

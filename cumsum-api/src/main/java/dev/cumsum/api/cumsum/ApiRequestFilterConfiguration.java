@@ -1,5 +1,7 @@
 package dev.cumsum.api.cumsum;
 
+import jakarta.servlet.DispatcherType;
+
 import io.micrometer.tracing.Tracer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,10 +14,13 @@ class ApiRequestFilterConfiguration {
 
 	@Bean
 	FilterRegistrationBean<ApiRequestFilter> apiRequestFilter(ApiRequestMetrics metrics, ApiRequestTimers timers,
-			ObjectProvider<Tracer> tracer, RequestLimits limits) {
+			ObjectProvider<Tracer> tracer, RequestLimits limits, CumSumController controller) {
 		FilterRegistrationBean<ApiRequestFilter> registration = new FilterRegistrationBean<>(
-				new ApiRequestFilter(metrics, timers, tracer.getIfAvailable(() -> Tracer.NOOP), limits));
+				new ApiRequestFilter(metrics, timers, tracer.getIfAvailable(() -> Tracer.NOOP), limits, controller));
 		registration.addUrlPatterns("/api", "/api/");
+		// the client's request only (as a OncePerRequestFilter skips error and async
+		// dispatches)
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
 	}
 

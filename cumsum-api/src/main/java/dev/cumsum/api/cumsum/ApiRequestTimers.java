@@ -87,7 +87,8 @@ class ApiRequestTimers {
 
 	/**
 	 * As Spring's DefaultServerRequestObservationConvention and
-	 * ApiUriObservationConvention.
+	 * ApiUriObservationConvention (a request {@link ApiRequestFilter} answered itself has
+	 * no matched pattern: it was served on the route {@code /api}).
 	 */
 	private static String uri(HttpServletRequest request, int status) {
 		if (request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
@@ -95,6 +96,11 @@ class ApiRequestTimers {
 				return "root";
 			}
 			return "/api/".equals(pattern) ? API_URI : pattern;
+		}
+		ApiCall call = ApiCall.find(request);
+		if (call != null && call.wasServed()) {
+			// answered by ApiRequestFilter on the route Spring MVC would have matched
+			return API_URI;
 		}
 		if (status >= 300 && status < 400) {
 			return "REDIRECTION";

@@ -20,7 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api}: the cumulative sum, recorded in the history before (strict) or after
- * (async) answering.
+ * (async) answering. {@link ApiRequestFilter} calls {@link #answer} directly for the
+ * requests this mapping matches; Spring MVC's route here serves the rest and maps every
+ * failure to its problem answer.
  */
 @RestController
 class CumSumController {
@@ -46,10 +48,27 @@ class CumSumController {
 		this.pod = pod;
 	}
 
+	/**
+	 * Spring MVC's route to {@link #answer}: taken only by what {@link ApiRequestFilter}
+	 * does not serve itself, and by the failures it hands back here
+	 * ({@link ApiCall#failed}) so that every error answer is mapped by Spring MVC's
+	 * exception handling, as before.
+	 */
 	@PostMapping(path = { "/api", "/api/" }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> cumsum(HttpServletRequest request) throws IOException {
-		Instant receivedAt = Instant.now();
 		ApiCall call = ApiCall.of(request);
+		call.rethrowFailure();
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer(request, call));
+	}
+
+	/**
+	 * The 200 body of a {@code POST /api} that Spring MVC would route here (either route:
+	 * this controller, or {@link ApiRequestFilter} directly).
+	 * @throws RequestRejectedException and the delivery's exceptions, answered as
+	 * problems by Spring MVC's exception handling
+	 */
+	byte[] answer(HttpServletRequest request, ApiCall call) throws IOException {
+		Instant receivedAt = Instant.now();
 		String requestId = call.requestId();
 		if (requestId == null) {
 			throw RequestRejectedException
@@ -72,8 +91,7 @@ class CumSumController {
 		// ids and sizes only: request bodies are never logged
 		log.debug("POST /api served: request_id={} mode={} length={} exec_ns={}", requestId, body.mode().label(),
 				body.values().length(), execNs);
-		byte[] json = CumSumResponseWriter.write(sums, execNs, receivedAt.getEpochSecond(), requestId);
-		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
+		return CumSumResponseWriter.write(sums, execNs, receivedAt.getEpochSecond(), requestId);
 	}
 
 	private String traceId(ApiCall call) {

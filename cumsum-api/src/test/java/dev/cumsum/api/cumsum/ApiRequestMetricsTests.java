@@ -18,6 +18,7 @@ import org.springframework.test.context.TestPropertySource;
 import static dev.cumsum.api.TestHttp.postJson;
 import static dev.cumsum.api.TestHttp.sample;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The metrics of docs/metrics.md as Prometheus scrapes them from the management port:
@@ -165,6 +166,23 @@ class ApiRequestMetricsTests extends WithTransactionServiceDouble {
 		assertThat(sample(this.managementPort, "http_server_requests_active_seconds_gcount", "exception=\"none\"",
 				"method=\"POST\"", "outcome=\"SUCCESS\"", "status=\"200\"", "uri=\"UNKNOWN\""))
 			.isZero();
+	}
+
+	/**
+	 * A request with a sampled incoming trace keeps Spring's observation
+	 * (ApiObservationPredicate), which times it under the route {@code /api} although
+	 * ApiRequestFilter answered it without Spring MVC's handler mapping.
+	 */
+	@Test
+	@Order(6)
+	void tracedRequestsAreTimedUnderTheRoute() {
+		double before = httpCount();
+
+		assertThat(postJson(this.port, "/api/", "{\"arr\":[1]}", "traceparent",
+				"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+			.statusCode()).isEqualTo(200);
+
+		await().untilAsserted(() -> assertThat(httpCount()).isEqualTo(before + 1));
 	}
 
 	private double records(String result) {

@@ -1,6 +1,7 @@
 package dev.cumsum.api.cumsum;
 
 import java.math.BigDecimal;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import dev.cumsum.transaction.v1.Record;
 import dev.cumsum.transaction.v1.Values;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
@@ -46,6 +48,23 @@ class CumSumControllerTests extends WithTransactionServiceDouble {
 		assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 		assertThat(response.headers().firstValue("X-Request-Id")).contains(id);
 		assertThat(transactions.records()).containsKey(id);
+	}
+
+	/**
+	 * Whichever route serves it ({@link ApiRequestFilter} directly, or Spring MVC for a
+	 * path it normalises), a request this controller's mapping matches gets the answer.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "/api|application/json", "/api/|application/json;charset=UTF-8",
+			"/api|Application/JSON", "/api;v=1|application/json" })
+	void everyRequestTheMappingMatchesIsAnswered(String path, String contentType) {
+		HttpResponse<String> response = TestHttp.post(this.port, path, contentType,
+				BodyPublishers.ofString("{\"arr\":[1,2,3]}"));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+		assertThat(response.body()).contains("\"data\":[1,3,6]");
+		assertThat(transactions.records()).containsKey(TestHttp.json(response).get("request_id").asString());
 	}
 
 	@Test
