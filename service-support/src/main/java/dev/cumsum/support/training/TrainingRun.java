@@ -1,10 +1,11 @@
 package dev.cumsum.support.training;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -80,22 +81,39 @@ public final class TrainingRun implements ApplicationListener<ApplicationReadyEv
 		if (port <= 0) {
 			return;
 		}
-		try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-			for (int i = 0; i < MANAGEMENT_CALLS; i++) {
-				for (String path : MANAGEMENT_PATHS) {
-					HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-						.timeout(Duration.ofSeconds(10))
-						.build();
-					int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-					// readiness is still REFUSING_TRAFFIC (503) while
-					// ApplicationReadyEvent
-					// listeners run: Boot publishes ACCEPTING_TRAFFIC after them
-					boolean readinessNotYet = path.endsWith("/readiness") && status == 503;
-					if (status != 200 && !readinessNotYet) {
-						throw new IllegalStateException("GET " + path + " on the management port answered " + status);
-					}
+		for (int i = 0; i < MANAGEMENT_CALLS; i++) {
+			for (String path : MANAGEMENT_PATHS) {
+				int status = get(port, path);
+				// readiness is still REFUSING_TRAFFIC (503) while ApplicationReadyEvent
+				// listeners run: Boot publishes ACCEPTING_TRAFFIC after them
+				boolean readinessNotYet = path.endsWith("/readiness") && status == 503;
+				if (status != 200 && !readinessNotYet) {
+					throw new IllegalStateException("GET " + path + " on the management port answered " + status);
 				}
 			}
+		}
+	}
+
+	/**
+	 * One HTTP/1.1 GET over a plain socket, the status code of the answer. Not the JDK's
+	 * HttpClient: the cache holds every class the training run loads and the JVM loads
+	 * them all at each start; a pod never uses the HttpClient's (with it, both services
+	 * started 0.15-0.3 s later).
+	 */
+	private static int get(int port, String path) throws IOException {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+			in.transferTo(OutputStream.nullOutputStream());
+			if (!statusLine.startsWith("HTTP/1.1 ")) {
+				throw new IOException("not an HTTP/1.1 answer to GET " + path + ": " + statusLine);
+			}
+			return Integer.parseInt(statusLine.substring(9, 12));
 		}
 	}
 
