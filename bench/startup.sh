@@ -9,7 +9,10 @@
 #        with -Dspring.aot.enabled=true when the jar holds Spring AOT's generated code (as the images)
 # The server runs on core 0 (like a one-CPU pod), the readiness poll on core 1.
 #   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--api-jar P] [--tx-jar P]
-#                    [--out FILE] [--no-write]
+#                    [--jvm-opts OPTS] [--cpus LIST] [--out FILE] [--no-write]
+# --jvm-opts: added after the chart's JVM options for the measured starts (not the AOT training run), to try
+# a flag against the same cache; --cpus: the server's cores for taskset (default 0; 0,1 = a pod that may use a
+# second core, as the chart's pods without a CPU limit can).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +21,8 @@ FORMS=jar,aot
 SERVICES=cumsum-api,transaction-api
 OUT=$ROOT/docs/benchmarks.md
 WRITE=1
+EXTRA_OPTS=
+CPUS=0
 . "$(dirname "$0")/lib/chart-jvm.sh"
 JVM_OPTS="$CHART_JVM_OPTS"   # per service: set in prepare (aot_prepare reads JVM_OPTS)
 while [ $# -gt 0 ]; do
@@ -28,8 +33,10 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --api-jar) API_JAR=$2; shift ;;
     --tx-jar) TX_JAR=$2; shift ;;
+    --jvm-opts) EXTRA_OPTS=$2; shift ;;
+    --cpus) CPUS=$2; shift ;;
     --no-write) WRITE=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -86,7 +93,7 @@ time_start() { # service command
   local t0 t1
   t0=$(date +%s%N)
   # shellcheck disable=SC2046,SC2086
-  (cd "$dir" && exec taskset -c 0 $2 $(args_of "$1" "$dir")) > "$dir/log" 2>&1 &
+  (cd "$dir" && exec taskset -c "$CPUS" $2 $(args_of "$1" "$dir")) > "$dir/log" 2>&1 &
   PID=$!
   until taskset -c 1 curl -sf -o /dev/null "http://127.0.0.1:$MPORT/actuator/health/readiness"; do
     kill -0 "$PID" 2>/dev/null || { tail -n 20 "$dir/log" >&2; die "$1 exited before ready"; }
@@ -104,6 +111,7 @@ START=$(date -u +%FT%TZ); LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for s in ${SERVICES//,/ }; do
   for f in ${FORMS//,/ }; do
     cmd=$(prepare "$s" "$f")
+    [ -z "$EXTRA_OPTS" ] || cmd="${cmd%% *} $EXTRA_OPTS ${cmd#* }"
     ts=()
     for _ in $(seq "$RUNS"); do ts+=("$(time_start "$s" "$cmd")"); log "$s/$f: ${ts[-1]} ms"; done
     printf '%s\t%s\t%s\n' "$s" "$f" "${ts[*]}" >> "$RESULTS"
@@ -113,7 +121,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 TABLE=$WORK/table.md
 {
-  echo "Run: $START, $("$JAVA" -version 2>&1 | head -n1), $RUNS starts per row, server on core 0, JVM options: cumsum-api \`$CHART_JVM_OPTS\`, transaction-api \`$CHART_TX_JVM_OPTS\`; load average before: $LOAD_BEFORE, after: $LOAD_AFTER."
+  echo "Run: $START, $("$JAVA" -version 2>&1 | head -n1), $RUNS starts per row, server on core(s) $CPUS, JVM options: cumsum-api \`$CHART_JVM_OPTS${EXTRA_OPTS:+ $EXTRA_OPTS}\`, transaction-api \`$CHART_TX_JVM_OPTS${EXTRA_OPTS:+ $EXTRA_OPTS}\`; load average before: $LOAD_BEFORE, after: $LOAD_AFTER."
   echo
   echo "| service | form | min s | median s | max s | runs (ms) |"
   echo "|---|---|---:|---:|---:|---|"
