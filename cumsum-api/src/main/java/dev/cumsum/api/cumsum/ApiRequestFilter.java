@@ -168,16 +168,20 @@ class ApiRequestFilter extends HttpFilter {
 				.ifPresent((context) -> context.setPathPattern(path));
 		}
 		call.served();
+		byte[] json;
 		try {
-			byte[] json = this.controller.answer(request, call);
-			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-			response.setContentLength(json.length);
-			response.getOutputStream().write(json);
+			json = this.controller.answer(request, call);
 		}
 		catch (IOException | RuntimeException ex) {
 			call.failed(ex);
 			chain.doFilter(request, response);
+			return;
 		}
+		// a failure to write the answer (the client went away) is the container's, as
+		// it was when Spring MVC wrote it
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		response.setContentLength(json.length);
+		response.getOutputStream().write(json);
 	}
 
 	/**
