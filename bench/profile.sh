@@ -50,18 +50,10 @@ ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
 awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
 load() { BENCH_BODY_FILE=$WORK/body.json BENCH_RATE=${2:-} BENCH_THREADS=1 taskset -c 1 wrk -t1 -c"$CONNS" -d"$1"s -s "$ROOT/bench/post.lua" "http://127.0.0.1:$port/api" | grep BENCH_RESULT; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# "tid<TAB>ticks<TAB>name" of each live thread
-thread_ticks() { # pid
-  local t
-  for t in "/proc/$1"/task/*/stat; do sed -E 's/^([0-9]+) \((.*)\) (.*)$/\1\t\2\t\3/' "$t" 2>/dev/null \
-    | awk -F'\t' '{ split($3, x, " "); print $1 "\t" x[12] + x[13] "\t" $2 }'; done
-}
-# CPU us per answer by thread name, digits folded (one line for all carriers, event loops, ...)
+. "$(dirname "$0")/lib/threads.sh"
+# CPU us per answer by thread name, as table rows
 threads_per_answer() { # before_file after_file answers
-  awk -F'\t' -v n="$3" -v hz="$(getconf CLK_TCK)" 'FNR == NR { b[$1] = $2; next }
-    { g = $3; gsub(/[0-9]+/, "#", g); d[g] += $2 - b[$1] }
-    END { if (n < 1) n = 1; for (g in d) if (d[g] > 0) printf "%d\t| `%s` | %.1f |\n", d[g], g, d[g] * 1e6 / hz / n }' "$1" "$2" \
-    | sort -rn | head -n 12 | cut -f2
+  thread_cpu_per_answer "$@" | head -n 12 | awk -F'\t' '{ printf "| `%s` | %s |\n", $2, $3 }'
 }
 SAMPLES=jdk.ExecutionSample; CPU_SAMPLES=
 if "$JFR" metadata 2>/dev/null | grep -q 'class CPUTimeSample '; then

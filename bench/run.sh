@@ -104,6 +104,7 @@ for t in wrk nginx curl taskset "$JAVA"; do command -v "$t" >/dev/null || die "m
 for v in "${API_JARS[@]}"; do [ -f "${v#*=}" ] || die "no ${v#*=}: run ./mvnw -q install -DskipTests first"; done
 case ",$ROWS," in *,async,*|*,strict,*|*,strict-api,*) [ -f "$TX_JAR" ] || die "no $TX_JAR" ;; esac
 . "$BENCH/lib/aot.sh"
+. "$BENCH/lib/threads.sh"
 case ",$CURVE_FORMS," in *,aot*) aot_supported || { log "this JVM cannot write an AOT cache: curves of the plain jar only"; CURVE_FORMS=jar; } ;; esac
 [ "$CURVE" = 0 ] || [ $((CURVE % CURVE_WINDOW)) = 0 ] || die "--curve must be a multiple of --curve-window"
 # a paced run's req/s are not the rows' maxima: never written into the table
@@ -180,19 +181,9 @@ detail_per_answer() { # "before" "after" answers
     printf "user %.0f us + system %.0f us, context switches %.2f voluntary + %.2f involuntary", (y[1] - x[1]) * 1e6 / hz / n,
       (y[2] - x[2]) * 1e6 / hz / n, (y[3] - x[3]) / n, (y[4] - x[4]) / n }'
 }
-# "tid<TAB>ticks<TAB>name" of each live thread of a process
-thread_ticks() { # pid
-  local t
-  for t in "/proc/$1"/task/*/stat; do sed -E 's/^([0-9]+) \((.*)\) (.*)$/\1\t\2\t\3/' "$t" 2>/dev/null \
-    | awk -F'\t' '{ split($3, x, " "); print $1 "\t" x[12] + x[13] "\t" $2 }'; done
-}
-# CPU us per answer by thread name (digits folded: one line for all carriers, event loops, ...) between
-# two thread_ticks files; threads that ended in between are not counted
+# CPU us per answer by thread name, on one line (bench/lib/threads.sh)
 threads_per_answer() { # before_file after_file answers
-  awk -F'\t' -v n="$3" -v hz="$CLK_TCK" 'FNR == NR { b[$1] = $2; next }
-    { g = $3; gsub(/[0-9]+/, "#", g); d[g] += $2 - b[$1] }
-    END { if (n < 1) n = 1; for (g in d) if (d[g] > 0) printf "%d\t%s %.1f\n", d[g], g, d[g] * 1e6 / hz / n }' "$1" "$2" \
-    | sort -rn | head -n 10 | cut -f2 | paste -sd ';' | sed 's/;/; /g'
+  thread_cpu_per_answer "$@" | head -n 10 | awk -F'\t' '{ print $2 " " $3 }' | paste -sd ';' | sed 's/;/; /g'
 }
 # CPU ticks of a JVM's threads by kind, "c1 c2 gc_vm other": the JIT compiler threads, GC and VM
 # threads, the rest (serving: carriers, Jetty, gRPC/Netty, ...); each thread's ticks are the latest seen
