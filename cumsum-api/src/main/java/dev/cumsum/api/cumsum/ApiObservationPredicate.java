@@ -94,7 +94,7 @@ class ApiObservationPredicate implements ObservationPredicate {
 			return false;
 		}
 		String path = request.getRequestURI();
-		return "/api".equals(path) || "/api/".equals(path);
+		return CumSumController.isPath(path);
 	}
 
 	private SpanContext parent(HttpServletRequest request) {

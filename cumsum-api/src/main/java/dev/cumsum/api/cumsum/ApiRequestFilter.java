@@ -79,9 +79,8 @@ class ApiRequestFilter extends HttpFilter {
 			return;
 		}
 		// Spring's observation skipped this request (ApiObservationPredicate): timed
-		// here,
-		// with the ids an unsampled span had (the caller's trace or a new one, a new
-		// span)
+		// here, with the ids an unsampled span had (the caller's trace or a new one, a
+		// new span)
 		long start = System.nanoTime();
 		LongTaskTimer.Sample active = this.timers.start();
 		String traceId = parentTraceId.isEmpty() ? IDS.generateTraceId() : parentTraceId;
@@ -191,7 +190,7 @@ class ApiRequestFilter extends HttpFilter {
 	 * matter), as its {@code consumes} condition decides.
 	 */
 	private static boolean routedToController(HttpServletRequest request, String path) {
-		if (!"/api".equals(path) && !"/api/".equals(path)) {
+		if (!CumSumController.isPath(path)) {
 			return false;
 		}
 		String contentType = request.getContentType();

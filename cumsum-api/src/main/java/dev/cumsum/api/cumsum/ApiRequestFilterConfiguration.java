@@ -17,7 +17,7 @@ class ApiRequestFilterConfiguration {
 			ObjectProvider<Tracer> tracer, RequestLimits limits, CumSumController controller) {
 		FilterRegistrationBean<ApiRequestFilter> registration = new FilterRegistrationBean<>(
 				new ApiRequestFilter(metrics, timers, tracer.getIfAvailable(() -> Tracer.NOOP), limits, controller));
-		registration.addUrlPatterns("/api", "/api/");
+		registration.addUrlPatterns(CumSumController.PATH, CumSumController.PATH_SLASH);
 		// the client's request only (as a OncePerRequestFilter skips error and async
 		// dispatches)
 		registration.setDispatcherTypes(DispatcherType.REQUEST);

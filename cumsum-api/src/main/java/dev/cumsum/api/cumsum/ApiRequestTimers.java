@@ -37,7 +37,7 @@ class ApiRequestTimers {
 
 	private static final String NONE = "none";
 
-	private static final String API_URI = "/api";
+	private static final String API_URI = CumSumController.PATH;
 
 	private final MeterRegistry registry;
 
@@ -95,7 +95,7 @@ class ApiRequestTimers {
 			if (pattern.isEmpty()) {
 				return "root";
 			}
-			return "/api/".equals(pattern) ? API_URI : pattern;
+			return CumSumController.PATH_SLASH.equals(pattern) ? API_URI : pattern;
 		}
 		ApiCall call = ApiCall.find(request);
 		if (call != null && call.wasServed()) {

@@ -27,6 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class CumSumController {
 
+	/** The mapping's paths (also the filter's and the lean observation's). */
+	static final String PATH = "/api";
+
+	static final String PATH_SLASH = "/api/";
+
 	private static final Logger log = LoggerFactory.getLogger(CumSumController.class);
 
 	private final CumSumRequestReader reader;
@@ -54,7 +59,7 @@ class CumSumController {
 	 * ({@link ApiCall#failed}) so that every error answer is mapped by Spring MVC's
 	 * exception handling, as before.
 	 */
-	@PostMapping(path = { "/api", "/api/" }, consumes = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = { PATH, PATH_SLASH }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> cumsum(HttpServletRequest request) throws IOException {
 		ApiCall call = ApiCall.of(request);
 		call.rethrowFailure();
@@ -102,6 +107,11 @@ class CumSumController {
 		Tracer tracer = this.tracer.getIfAvailable();
 		Span span = (tracer != null) ? tracer.currentSpan() : null;
 		return (span != null) ? span.context().traceId() : "";
+	}
+
+	/** Whether a request URI, as sent, is one of the mapping's paths. */
+	static boolean isPath(String requestUri) {
+		return PATH.equals(requestUri) || PATH_SLASH.equals(requestUri);
 	}
 
 }
