@@ -9,9 +9,11 @@
 #        with -Dspring.aot.enabled=true when the jar holds Spring AOT's generated code (as the images)
 # The server runs on core 0 (like a one-CPU pod), the readiness poll on core 1.
 #   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--api-jar P] [--tx-jar P]
-#                    [--jvm-opts OPTS] [--cpus LIST] [--out FILE] [--no-write]
+#                    [--jvm-opts OPTS] [--compare OPTS]... [--cpus LIST] [--out FILE] [--no-write]
 # --jvm-opts: added after the chart's JVM options for the measured starts (not the AOT training run), to try
-# a flag against the same cache; --cpus: the server's cores for taskset (default 0; 0,1 = a pod that may use a
+# a flag against the same cache; --compare OPTS (repeatable): each form's starts also run with OPTS added,
+# interleaved (run 1 of every variant, then run 2, ...) on the same AOT cache, one row per variant: the
+# way to compare options, since two invocations train two caches and drift by ~0.2 s; --cpus: the server's cores for taskset (default 0; 0,1 = a pod that may use a
 # second core, as the chart's pods without a CPU limit can).
 set -euo pipefail
 
@@ -23,6 +25,7 @@ OUT=$ROOT/docs/benchmarks.md
 WRITE=1
 EXTRA_OPTS=
 CPUS=0
+VARIANTS=("")   # the options each start adds: none, then every --compare
 . "$(dirname "$0")/lib/chart-jvm.sh"
 JVM_OPTS="$CHART_JVM_OPTS"   # per service: set in prepare (aot_prepare reads JVM_OPTS)
 while [ $# -gt 0 ]; do
@@ -34,9 +37,10 @@ while [ $# -gt 0 ]; do
     --api-jar) API_JAR=$2; shift ;;
     --tx-jar) TX_JAR=$2; shift ;;
     --jvm-opts) EXTRA_OPTS=$2; shift ;;
+    --compare) VARIANTS+=("$2"); shift ;;
     --cpus) CPUS=$2; shift ;;
     --no-write) WRITE=0 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -112,9 +116,14 @@ for s in ${SERVICES//,/ }; do
   for f in ${FORMS//,/ }; do
     cmd=$(prepare "$s" "$f")
     [ -z "$EXTRA_OPTS" ] || cmd="${cmd%% *} $EXTRA_OPTS ${cmd#* }"
-    ts=()
-    for _ in $(seq "$RUNS"); do ts+=("$(time_start "$s" "$cmd")"); log "$s/$f: ${ts[-1]} ms"; done
-    printf '%s\t%s\t%s\n' "$s" "$f" "${ts[*]}" >> "$RESULTS"
+    ts=()   # per variant: its runs' milliseconds, space-separated
+    for _ in $(seq "$RUNS"); do
+      for v in "${!VARIANTS[@]}"; do
+        ms=$(time_start "$s" "${cmd%% *} ${VARIANTS[v]} ${cmd#* }")
+        ts[v]="${ts[v]:-}${ts[v]:+ }$ms"; log "$s/$f${VARIANTS[v]:+ + ${VARIANTS[v]}}: $ms ms"
+      done
+    done
+    for v in "${!VARIANTS[@]}"; do printf '%s\t%s\t%s\t%s\n' "$s" "$f" "${ts[v]}" "${VARIANTS[v]}" >> "$RESULTS"; done
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -125,7 +134,7 @@ TABLE=$WORK/table.md
   echo
   echo "| service | form | min s | median s | max s | runs (ms) |"
   echo "|---|---|---:|---:|---:|---|"
-  while IFS=$'\t' read -r s f ts; do
+  while IFS=$'\t' read -r s f ts variant; do
     # shellcheck disable=SC2086
     sorted=$(printf '%s\n' $ts | sort -n | tr '\n' ' ')
     # shellcheck disable=SC2086
@@ -134,6 +143,7 @@ TABLE=$WORK/table.md
     med=$(printf '%s\n' $sorted | sed -n "${mid}p")
     label=$f; [ "$f" = jar ] && label="plain jar"; [ "$f" = spring-aot ] && label="plain jar + Spring AOT"
     [ "$f" = aot ] && label="extracted jar + JDK AOT cache (+ Spring AOT when the jar has it)"
+    [ -z "$variant" ] || label="$label, + \`$variant\`"
     awk -v s="$s" -v l="$label" -v a="$1" -v m="$med" -v z="${!n}" -v r="$ts" \
       'BEGIN { printf "| %s | %s | %.2f | %.2f | %.2f | %s |\n", s, l, a / 1000, m / 1000, z / 1000, r }'
   done < "$RESULTS"
