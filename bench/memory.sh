@@ -27,9 +27,8 @@ WORK=$(mktemp -d /tmp/cumsum-memory.XXXXXX); PID=
 cleanup() { [ -z "$PID" ] || { kill "$PID"; wait "$PID" || true; } 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 CLK_TCK=$(getconf CLK_TCK)
-awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-rss_mib() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+. "$(dirname "$0")/lib/proc.sh"
+payload_json "$SIZE" > "$WORK/body.json"
 heap() { # committed heap MiB, old generation used MiB, young/full collections
   "$JAVA_HOME/bin/jstat" -gc "$1" | awk 'NR == 2 { printf "%d %d %d/%d", ($1 + $2 + $5 + $7) / 1024, $8 / 1024, $13, $15 }'
 }
@@ -58,10 +57,10 @@ for spec in "${RUNS[@]}"; do
   echo "| 0 | - | - | $(rss_mib $PID) | $(heap $PID | awk '{ print $1 " | " $2 " | " $3 }') |"
   t=0; histo_done=0
   while [ $t -lt "$SECONDS_RUN" ]; do
-    c0=$(cpu_ticks $PID)
+    c0=$(proc_ticks $PID)
     out=$(BENCH_BODY_FILE=$WORK/body.json BENCH_THREADS=1 taskset -c 1 wrk -t1 -c"$CONNS" -d"$STEP"s --timeout 5s \
       -s "$ROOT/bench/post.lua" "http://127.0.0.1:$port/api" 2>&1)
-    c1=$(cpu_ticks $PID); t=$((t + STEP))
+    c1=$(proc_ticks $PID); t=$((t + STEP))
     echo "$out" | awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t=$t -v rss="$(rss_mib $PID)" -v h="$(heap $PID)" '/^BENCH_RESULT/ {
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         ok = v["requests"] - v["status"]; split(h, hh, " ")

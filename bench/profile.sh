@@ -47,10 +47,9 @@ taskset -c 0 "$JAVA" $CHART_JVM_OPTS -jar "$JAR" --server.port=$port --managemen
   > "$WORK/api.log" 2>&1 &
 PID=$!
 ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
-awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
+. "$(dirname "$0")/lib/proc.sh"
+payload_json "$SIZE" > "$WORK/body.json"
 load() { BENCH_BODY_FILE=$WORK/body.json BENCH_RATE=${2:-} BENCH_THREADS=1 taskset -c 1 wrk -t1 -c"$CONNS" -d"$1"s -s "$ROOT/bench/post.lua" "http://127.0.0.1:$port/api" | grep BENCH_RESULT; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-. "$(dirname "$0")/lib/threads.sh"
 # CPU us per answer by thread name, as table rows
 threads_per_answer() { # before_file after_file answers
   thread_cpu_per_answer "$@" | head -n 12 | awk -F'\t' '{ printf "| `%s` | %s |\n", $2, $3 }'
@@ -62,10 +61,10 @@ fi
 echo "warm-up ${WARMUP}s: $(load "$WARMUP")" >&2
 # shellcheck disable=SC2086
 for p in $PID $TX_PID; do "$JCMD" "$p" JFR.start name=bench settings=profile $CPU_SAMPLES filename="$WORK/rec-$p.jfr" >/dev/null; done
-api0=$(cpu_ticks $PID); tx0=; [ -z "$TX_PID" ] || tx0=$(cpu_ticks $TX_PID)
+api0=$(proc_ticks $PID); tx0=; [ -z "$TX_PID" ] || tx0=$(proc_ticks $TX_PID)
 for p in $PID $TX_PID; do thread_ticks "$p" > "$WORK/threads-$p.0"; done
 result=$(load "$SECONDS_REC" "$RATE")
-api1=$(cpu_ticks $PID); tx1=; [ -z "$TX_PID" ] || tx1=$(cpu_ticks $TX_PID)
+api1=$(proc_ticks $PID); tx1=; [ -z "$TX_PID" ] || tx1=$(proc_ticks $TX_PID)
 for p in $PID $TX_PID; do thread_ticks "$p" > "$WORK/threads-$p.1"; done
 echo "recorded ${SECONDS_REC}s${RATE:+ at $RATE req/s offered}: $result" >&2
 for p in $PID $TX_PID; do "$JCMD" "$p" JFR.stop name=bench >/dev/null; done

@@ -104,7 +104,7 @@ for t in wrk nginx curl taskset "$JAVA"; do command -v "$t" >/dev/null || die "m
 for v in "${API_JARS[@]}"; do [ -f "${v#*=}" ] || die "no ${v#*=}: run ./mvnw -q install -DskipTests first"; done
 case ",$ROWS," in *,async,*|*,strict,*|*,strict-api,*) [ -f "$TX_JAR" ] || die "no $TX_JAR" ;; esac
 . "$BENCH/lib/aot.sh"
-. "$BENCH/lib/threads.sh"
+. "$BENCH/lib/proc.sh"
 case ",$CURVE_FORMS," in *,aot*) aot_supported || { log "this JVM cannot write an AOT cache: curves of the plain jar only"; CURVE_FORMS=jar; } ;; esac
 [ "$CURVE" = 0 ] || [ $((CURVE % CURVE_WINDOW)) = 0 ] || die "--curve must be a multiple of --curve-window"
 # a paced run's req/s are not the rows' maxima: never written into the table
@@ -144,25 +144,8 @@ free_port() { # VAR: sets VAR to a free port
   done
 }
 
-# VmRSS of a process and its children, in MiB
-rss_mib() {
-  local total=0 p kb
-  for p in "$1" $(pgrep -P "$1" || true); do
-    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
-    total=$((total + ${kb:-0}))
-  done
-  awk -v k="$total" 'BEGIN { printf "%.0f", k / 1024 }'
-}
-
-# CPU ticks used by processes (and their threads' children) and by core SERVER_CPU, to tell how much
-# of the server core our servers had: anything else there is other load on the machine.
-proc_ticks() {
-  local total=0 p
-  for p in "$@" $(for q in "$@"; do pgrep -P "$q" || true; done); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
+# CPU ticks of core SERVER_CPU (proc_ticks: bench/lib/proc.sh), to tell how much of the server core our
+# servers had: anything else there is other load on the machine.
 core_ticks() { awk -v c="cpu$SERVER_CPU" '$1 == c { print $2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat; }
 
 # "user_ticks system_ticks voluntary_switches involuntary_switches" of a process: CPU from /proc/PID/stat
@@ -181,7 +164,7 @@ detail_per_answer() { # "before" "after" answers
     printf "user %.0f us + system %.0f us, context switches %.2f voluntary + %.2f involuntary", (y[1] - x[1]) * 1e6 / hz / n,
       (y[2] - x[2]) * 1e6 / hz / n, (y[3] - x[3]) / n, (y[4] - x[4]) / n }'
 }
-# CPU us per answer by thread name, on one line (bench/lib/threads.sh)
+# CPU us per answer by thread name, on one line (bench/lib/proc.sh)
 threads_per_answer() { # before_file after_file answers
   thread_cpu_per_answer "$@" | head -n 10 | awk -F'\t' '{ print $2 " " $3 }' | paste -sd ';' | sed 's/;/; /g'
 }
@@ -211,7 +194,7 @@ wait_ready() { # url pid name
 
 body_file() { # size -> file with {"arr":[1..n],"mode":"man"}
   local f=$WORK/body-$1.json
-  [ -f "$f" ] || awk -v n="$1" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$f"
+  [ -f "$f" ] || payload_json "$1" > "$f"
   echo "$f"
 }
 

@@ -10,11 +10,11 @@
 # The server runs on core 0 (like a one-CPU pod), the readiness poll on core 1.
 #   bench/startup.sh [--runs N] [--forms jar,aot] [--services cumsum-api,transaction-api] [--api-jar P] [--tx-jar P]
 #                    [--jvm-opts OPTS] [--compare OPTS]... [--cpus LIST] [--out FILE] [--no-write]
-# --jvm-opts: added after the chart's JVM options for the measured starts (not the AOT training run), to try
-# a flag against the same cache; --compare OPTS (repeatable): each form's starts also run with OPTS added,
-# interleaved (run 1 of every variant, then run 2, ...) on the same AOT cache, one row per variant: the
-# way to compare options, since two invocations train two caches and drift by ~0.2 s; --cpus: the server's cores for taskset (default 0; 0,1 = a pod that may use a
-# second core, as the chart's pods without a CPU limit can).
+# --jvm-opts: added after the chart's JVM options for the measured starts (not the AOT training run);
+# --compare OPTS (repeatable): each form's starts also run with OPTS added, interleaved (run 1 of every
+# variant, then run 2, ...) on the same AOT cache, one row per variant: the way to compare options, since
+# two invocations train two caches and drift by ~0.2 s; --cpus: the server's cores for taskset (default 0;
+# 0,1 = a pod that may use a second core, as the chart's pods without a CPU limit can).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --compare) VARIANTS+=("$2"); shift ;;
     --cpus) CPUS=$2; shift ;;
     --no-write) WRITE=0 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -115,11 +115,11 @@ START=$(date -u +%FT%TZ); LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for s in ${SERVICES//,/ }; do
   for f in ${FORMS//,/ }; do
     cmd=$(prepare "$s" "$f")
-    [ -z "$EXTRA_OPTS" ] || cmd="${cmd%% *} $EXTRA_OPTS ${cmd#* }"
     ts=()   # per variant: its runs' milliseconds, space-separated
     for _ in $(seq "$RUNS"); do
       for v in "${!VARIANTS[@]}"; do
-        ms=$(time_start "$s" "${cmd%% *} ${VARIANTS[v]} ${cmd#* }")
+        # the options go right after the java command
+        ms=$(time_start "$s" "${cmd%% *} $EXTRA_OPTS ${VARIANTS[v]} ${cmd#* }")
         ts[v]="${ts[v]:-}${ts[v]:+ }$ms"; log "$s/$f${VARIANTS[v]:+ + ${VARIANTS[v]}}: $ms ms"
       done
     done

@@ -37,7 +37,6 @@ start_tx() {
   TX_PID=$!
   ready "http://127.0.0.1:$txm/actuator/health/readiness" $TX_PID
 }
-rss_mib() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 inserted() { # records inserted since transaction-api started
   curl -s "http://127.0.0.1:$txm/actuator/prometheus" \
     | awk '/_records_total\{/ && /result="inserted"/ { n += $NF } END { printf "%d", n }'
@@ -55,7 +54,8 @@ taskset -c 0 "$JAVA" $CHART_JVM_OPTS -jar "$JAR" --server.port=$port --managemen
   > "$WORK/api.log" 2>&1 &
 PID=$!
 ready "http://127.0.0.1:$mport/actuator/health/readiness" $PID
-awk -v n="$SIZE" 'BEGIN { printf "{\"arr\":["; for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? "," : ""), i; printf "],\"mode\":\"man\"}" }' > "$WORK/body.json"
+. "$(dirname "$0")/lib/proc.sh"
+payload_json "$SIZE" > "$WORK/body.json"
 echo "transaction-api: $TX_JAR ${TX_ARGS:+($TX_ARGS)}, JVM options $CHART_TX_JVM_OPTS${TX_JVM_OPTS:+ $TX_JVM_OPTS}; cumsum-api: JVM options $CHART_JVM_OPTS; $RATE req/s offered, $SIZE elements, ${SECONDS_RUN}s"
 echo
 echo "| after | records | store MiB | bytes/record | transaction-api RSS MiB |"
